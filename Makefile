@@ -1,0 +1,87 @@
+# gongwen: `make` installs what is missing, builds, and renders sources/ into out/;
+# `make check` runs every test. See README.md.
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share/gongwen
+MANDIR ?= $(PREFIX)/share/man
+DESTDIR ?=
+
+CC ?= cc
+PKGS := libxml-2.0 libxslt pangocairo pangofc fontconfig cairo-pdf cairo-svg
+CFLAGS ?= -O2 -g
+WARN := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-deprecated-declarations
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+SRCS := $(wildcard src/*.c)
+OBJS := $(SRCS:src/%.c=build/%.o)
+ASAN_OBJS := $(SRCS:src/%.c=build/asan/%.o)
+SOURCES := $(wildcard sources/*.xml)
+PDFS := $(SOURCES:sources/%.xml=out/%.pdf)
+DATA := $(wildcard stylesheets/*.xsl schema/*.rng) fonts/fonts.conf
+
+.PHONY: all deps fonts check check-asan check-valgrind bench install uninstall clean format
+.DELETE_ON_ERROR:
+
+all: deps fonts gongwen $(PDFS)
+
+# Debian packages: installed when root, otherwise the exact command is printed.
+deps:
+	@tools/deps.sh
+
+# The free fonts, out of pinned Debian packages, checked against fonts/SHA256SUMS.
+fonts: deps
+	@tools/fetch-fonts.sh
+
+build build/asan:
+	@mkdir -p $@
+
+build/%.o: src/%.c | build deps
+	$(CC) $(WARN) $(CFLAGS) -Iinclude $(PKG_CFLAGS) -DGW_DATADIR='"$(DATADIR)"' -MMD -MP -c $< -o $@
+
+gongwen: $(OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(PKG_LIBS) -lm
+
+# The same program with AddressSanitizer and UndefinedBehaviorSanitizer, for `make check`.
+build/asan/%.o: src/%.c | build/asan deps
+	$(CC) $(WARN) -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -Iinclude $(PKG_CFLAGS) -DGW_DATADIR='"$(DATADIR)"' -MMD -MP -c $< -o $@
+
+build/gongwen-asan: $(ASAN_OBJS)
+	$(CC) -fsanitize=address,undefined -o $@ $(ASAN_OBJS) $(PKG_LIBS) -lm
+
+out:
+	@mkdir -p $@
+
+out/%.pdf: sources/%.xml gongwen $(DATA) fonts/.verified | out
+	./gongwen render $< -o $@
+
+fonts/.verified: fonts
+
+check: all build/gongwen-asan
+	@python3 tests/run.py
+
+bench: all
+	@tools/bench.sh
+
+install: gongwen
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/stylesheets $(DESTDIR)$(DATADIR)/schema \
+		$(DESTDIR)$(DATADIR)/fonts $(DESTDIR)$(MANDIR)/man1
+	install -m755 gongwen $(DESTDIR)$(BINDIR)/gongwen
+	install -m644 stylesheets/*.xsl $(DESTDIR)$(DATADIR)/stylesheets/
+	install -m644 schema/*.rng $(DESTDIR)$(DATADIR)/schema/
+	install -m644 fonts/fonts.conf fonts/SHA256SUMS fonts/README.md $(DESTDIR)$(DATADIR)/fonts/
+	install -m644 $$(sed 's/^[0-9a-f]*  //' fonts/SHA256SUMS | sed 's|^|fonts/|') $(DESTDIR)$(DATADIR)/fonts/
+	install -m644 doc/gongwen.1 $(DESTDIR)$(MANDIR)/man1/gongwen.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/gongwen $(DESTDIR)$(MANDIR)/man1/gongwen.1
+	rm -rf $(DESTDIR)$(DATADIR)
+
+format:
+	clang-format -i src/*.c src/*.h include/*.h
+
+clean:
+	rm -rf build gongwen out
+
+-include $(OBJS:.o=.d) $(ASAN_OBJS:.o=.d)

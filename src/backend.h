@@ -1,0 +1,23 @@
+/* Stage 5: backends paint the page model. They see gw_doc and nothing of the stages before. */
+#ifndef GW_BACKEND_H
+#define GW_BACKEND_H
+
+#include "pages.h"
+
+#include <stdio.h>
+
+typedef struct gw_backend {
+    const char *name;
+    const char *extension;
+    /* Writes one page per file (PNG, SVG) rather than the whole document in one. */
+    bool per_page;
+    /* Writes the document, or its page `page` (0-based) when per_page, to path. */
+    gw_status (*write)(gw_ctx *ctx, const gw_doc *doc, long page, const char *path);
+} gw_backend;
+
+const gw_backend *gw_backend_lookup(gw_format format);
+
+/* The trace: every placed box as a line of text, positions in mm. */
+gw_status gw_trace_write(gw_ctx *ctx, const gw_doc *doc, FILE *out);
+
+#endif

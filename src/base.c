@@ -1,0 +1,216 @@
+#include "ctx.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void *check(void *p)
+{
+    if (!p) {
+        fputs("gongwen: out of memory\n", stderr);
+        abort();
+    }
+    return p;
+}
+
+void *gw_xmalloc(size_t size)
+{
+    return check(malloc(size ? size : 1));
+}
+
+void *gw_xcalloc(size_t n, size_t size)
+{
+    return check(calloc(n ? n : 1, size ? size : 1));
+}
+
+void *gw_xrealloc(void *p, size_t size)
+{
+    return check(realloc(p, size ? size : 1));
+}
+
+char *gw_xstrdup(const char *s)
+{
+    return check(strdup(s));
+}
+
+char *gw_xstrndup(const char *s, size_t n)
+{
+    return check(strndup(s, n));
+}
+
+char *gw_xasprintf(const char *fmt, ...)
+{
+    gw_buf b = {0};
+    va_list ap;
+    va_start(ap, fmt);
+    char tmp[256];
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    if (n < (int)sizeof tmp) {
+        gw_buf_add(&b, tmp, (size_t)n);
+    } else {
+        b.data = gw_xmalloc((size_t)n + 1);
+        vsnprintf(b.data, (size_t)n + 1, fmt, ap2);
+        b.len = (size_t)n;
+    }
+    va_end(ap2);
+    va_end(ap);
+    if (!b.data)
+        return gw_xstrdup("");
+    return b.data;
+}
+
+void gw_buf_add(gw_buf *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 64;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        b->data = gw_xrealloc(b->data, cap);
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+void gw_buf_adds(gw_buf *b, const char *s)
+{
+    gw_buf_add(b, s, strlen(s));
+}
+
+void gw_buf_printf(gw_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n > 0) {
+        char *tmp = gw_xmalloc((size_t)n + 1);
+        vsnprintf(tmp, (size_t)n + 1, fmt, ap2);
+        gw_buf_add(b, tmp, (size_t)n);
+        free(tmp);
+    }
+    va_end(ap2);
+}
+
+void gw_buf_free(gw_buf *b)
+{
+    if (!b)
+        return;
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+void gw_verror(gw_ctx *ctx, gw_pos pos, const char *kind, const char *fmt, va_list ap)
+{
+    FILE *err = ctx && ctx->err ? ctx->err : stderr;
+    if (pos.file && pos.line > 0)
+        fprintf(err, "%s:%d: %s: ", pos.file, pos.line, kind);
+    else if (pos.file)
+        fprintf(err, "%s: %s: ", pos.file, kind);
+    else
+        fprintf(err, "gongwen: %s: ", kind);
+    vfprintf(err, fmt, ap);
+    fputc('\n', err);
+    if (ctx && strcmp(kind, "error") == 0)
+        ctx->errors++;
+}
+
+void gw_error(gw_ctx *ctx, gw_pos pos, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    gw_verror(ctx, pos, "error", fmt, ap);
+    va_end(ap);
+}
+
+void gw_warning(gw_ctx *ctx, gw_pos pos, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    gw_verror(ctx, pos, "warning", fmt, ap);
+    va_end(ap);
+}
+
+char *gw_data_path(const gw_ctx *ctx, const char *rel)
+{
+    return gw_xasprintf("%s/%s", ctx->datadir, rel);
+}
+
+struct gw_atomic {
+    char *path;
+    char *tmp;
+    int fd;
+};
+
+gw_atomic *gw_atomic_open(gw_ctx *ctx, const char *path)
+{
+    gw_atomic *a = gw_xcalloc(1, sizeof *a);
+    a->path = gw_xstrdup(path);
+    /* Same folder as the target, so the final rename never crosses file systems. */
+    const char *slash = strrchr(path, '/');
+    if (slash)
+        a->tmp = gw_xasprintf("%.*s/.%s.XXXXXX", (int)(slash - path), path, slash + 1);
+    else
+        a->tmp = gw_xasprintf(".%s.XXXXXX", path);
+    a->fd = mkstemp(a->tmp);
+    if (a->fd < 0) {
+        gw_error(ctx, (gw_pos){path, 0}, "cannot create a file beside it: %s", strerror(errno));
+        free(a->tmp);
+        a->tmp = NULL;
+        gw_atomic_drop(a);
+        return NULL;
+    }
+    return a;
+}
+
+const char *gw_atomic_tmp_path(const gw_atomic *a)
+{
+    return a->tmp;
+}
+
+gw_status gw_atomic_commit(gw_ctx *ctx, gw_atomic *a)
+{
+    gw_status st = GW_OK;
+    /* mkstemp makes the file 0600; give the output the usual permissions. */
+    mode_t mask = umask(0);
+    umask(mask);
+    if (fchmod(a->fd, 0666 & ~mask) != 0 || fsync(a->fd) != 0 || close(a->fd) != 0) {
+        gw_error(ctx, (gw_pos){a->path, 0}, "cannot write: %s", strerror(errno));
+        a->fd = -1;
+        st = GW_ERR_SYSTEM;
+    } else {
+        a->fd = -1;
+        if (rename(a->tmp, a->path) != 0) {
+            gw_error(ctx, (gw_pos){a->path, 0}, "cannot replace: %s", strerror(errno));
+            st = GW_ERR_SYSTEM;
+        } else {
+            free(a->tmp);
+            a->tmp = NULL;
+        }
+    }
+    gw_atomic_drop(a);
+    return st;
+}
+
+void gw_atomic_drop(gw_atomic *a)
+{
+    if (!a)
+        return;
+    if (a->fd >= 0)
+        close(a->fd);
+    if (a->tmp)
+        unlink(a->tmp);
+    free(a->tmp);
+    free(a->path);
+    free(a);
+}

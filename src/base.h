@@ -1,0 +1,68 @@
+/* Shared plumbing: the context, error reporting, memory and string helpers. Every module
+ * includes this; it includes no library beyond libc. */
+#ifndef GW_BASE_H
+#define GW_BASE_H
+
+#include "gongwen.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Each pipeline stage keeps its per-process state in one of these (see ctx.h). */
+struct gw_source_stage;
+struct gw_transform_stage;
+struct gw_fonts;
+
+#define GW_PT_PER_MM (72.0 / 25.4)
+#define GW_MM_PER_PT (25.4 / 72.0)
+
+/* Out of memory is not an error path: the allocators abort, as a typesetter cannot go on. */
+void *gw_xmalloc(size_t size);
+void *gw_xcalloc(size_t n, size_t size);
+void *gw_xrealloc(void *p, size_t size);
+char *gw_xstrdup(const char *s);
+char *gw_xstrndup(const char *s, size_t n);
+char *gw_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Grows an array by one element: GW_PUSH(items, n, cap) returns a pointer to the new slot. */
+#define GW_PUSH(arr, n, cap)                                                                   \
+    (((n) == (cap) ? ((cap) = (cap) ? (cap) * 2 : 8,                                            \
+                      (arr) = gw_xrealloc((arr), (cap) * sizeof *(arr)))                        \
+                   : 0),                                                                        \
+     &(arr)[(n)++])
+
+typedef struct gw_buf {
+    char *data;
+    size_t len, cap;
+} gw_buf;
+
+void gw_buf_add(gw_buf *b, const char *s, size_t n);
+void gw_buf_adds(gw_buf *b, const char *s);
+void gw_buf_printf(gw_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void gw_buf_free(gw_buf *b);
+
+/* Where a message points: a file and a line (0 when unknown). */
+typedef struct gw_pos {
+    const char *file;
+    int line;
+} gw_pos;
+
+/* Reports an error once, as "file:line: error: message". */
+void gw_error(gw_ctx *ctx, gw_pos pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void gw_warning(gw_ctx *ctx, gw_pos pos, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void gw_verror(gw_ctx *ctx, gw_pos pos, const char *kind, const char *fmt, va_list ap);
+
+/* Paths below the data folder, e.g. gw_data_path(ctx, "stylesheets/gongwen.xsl"). */
+char *gw_data_path(const gw_ctx *ctx, const char *rel);
+
+/* Writes a file atomically: the data go to a temporary file in the same folder, which is
+ * renamed over path only once complete and flushed. */
+typedef struct gw_atomic gw_atomic;
+gw_atomic *gw_atomic_open(gw_ctx *ctx, const char *path);
+const char *gw_atomic_tmp_path(const gw_atomic *a);
+gw_status gw_atomic_commit(gw_ctx *ctx, gw_atomic *a);
+void gw_atomic_drop(gw_atomic *a); /* abandons: removes the temporary file */
+
+#endif

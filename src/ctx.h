@@ -1,0 +1,20 @@
+/* The context: what one process loads once and every document reuses. Each pipeline stage
+ * keeps its own state behind an opaque pointer, so no stage sees another's libraries. */
+#ifndef GW_CTX_H
+#define GW_CTX_H
+
+#include "base.h"
+
+struct gw_ctx {
+    char *datadir;
+    FILE *err;
+    int errors;
+    double png_dpi;
+    char **params; /* NAME=VALUE */
+    size_t n_params;
+    struct gw_source_stage *source;    /* source.c: parser settings and the schema */
+    struct gw_transform_stage *xform;  /* transform.c: the compiled stylesheets */
+    struct gw_fonts *fonts;            /* fonts.c: fontconfig and the Pango font map */
+};
+
+#endif

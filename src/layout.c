@@ -1,0 +1,471 @@
+#include "layout.h"
+
+#include "ctx.h"
+#include "source.h"
+
+#include <libxml/relaxng.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LAYOUT_NS "urn:gongwen:layout:1"
+
+typedef struct reader {
+    gw_ctx *ctx;
+    const char *path;
+    gw_layout *layout;
+    bool failed;
+} reader;
+
+static bool is_el(xmlNodePtr n, const char *name)
+{
+    return n && n->type == XML_ELEMENT_NODE && n->ns &&
+           strcmp((const char *)n->ns->href, LAYOUT_NS) == 0 &&
+           strcmp((const char *)n->name, name) == 0;
+}
+
+static char *attr(xmlNodePtr n, const char *name)
+{
+    xmlChar *v = xmlGetNoNsProp(n, BAD_CAST name);
+    if (!v)
+        return NULL;
+    char *s = gw_xstrdup((const char *)v);
+    xmlFree(v);
+    return s;
+}
+
+static int src_line(xmlNodePtr n)
+{
+    char *v = attr(n, "line");
+    int line = v ? atoi(v) : 0;
+    free(v);
+    return line;
+}
+
+static void fail(reader *r, xmlNodePtr n, const char *fmt, const char *arg)
+{
+    char *msg = gw_xasprintf(fmt, arg);
+    gw_error(r->ctx, (gw_pos){r->path, n ? src_line(n) : 0}, "layout: %s", msg);
+    free(msg);
+    r->failed = true;
+}
+
+static bool parse_len(const char *s, gw_len *out)
+{
+    char *end = NULL;
+    double v = strtod(s, &end);
+    if (end == s || !isfinite(v))
+        return false;
+    static const struct {
+        const char *name;
+        gw_unit unit;
+    } units[] = {{"mm", GW_MM}, {"pt", GW_PT}, {"ln", GW_LN}, {"ch", GW_CH}, {"em", GW_EM}};
+    if (*end == '\0' && v == 0) {
+        *out = (gw_len){0, GW_MM, true};
+        return true;
+    }
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+        if (strcmp(end, units[i].name) == 0) {
+            *out = (gw_len){v, units[i].unit, true};
+            return true;
+        }
+    }
+    return false;
+}
+
+static gw_len len_attr(reader *r, xmlNodePtr n, const char *name)
+{
+    gw_len len = {0};
+    char *v = attr(n, name);
+    if (v && !parse_len(v, &len))
+        fail(r, n, "\"%s\" is not a length (mm, pt, ln, ch or em)", v);
+    free(v);
+    return len;
+}
+
+static double pt_attr(reader *r, xmlNodePtr n, const char *name, double fallback)
+{
+    gw_len len = len_attr(r, n, name);
+    if (!len.set)
+        return fallback;
+    if (len.unit == GW_MM)
+        return len.value * GW_PT_PER_MM;
+    if (len.unit == GW_PT)
+        return len.value;
+    fail(r, n, "%s must be given in mm or pt here", name);
+    return fallback;
+}
+
+static bool bool_attr(xmlNodePtr n, const char *name)
+{
+    char *v = attr(n, name);
+    bool yes = v && strcmp(v, "yes") == 0;
+    free(v);
+    return yes;
+}
+
+static gw_align align_attr(reader *r, xmlNodePtr n, const char *name, gw_align fallback)
+{
+    char *v = attr(n, name);
+    gw_align a = fallback;
+    if (v) {
+        if (strcmp(v, "left") == 0)
+            a = GW_LEFT;
+        else if (strcmp(v, "center") == 0)
+            a = GW_CENTER;
+        else if (strcmp(v, "right") == 0)
+            a = GW_RIGHT;
+        else if (strcmp(v, "justify") == 0)
+            a = GW_JUSTIFY;
+        else
+            fail(r, n, "unknown alignment \"%s\"", v);
+    }
+    free(v);
+    return a;
+}
+
+static int face_index(reader *r, xmlNodePtr n, const char *role)
+{
+    for (size_t i = 0; i < r->layout->n_faces; i++)
+        if (strcmp(r->layout->faces[i].role, role) == 0)
+            return (int)i;
+    fail(r, n, "no face has the role \"%s\"", role);
+    return 0;
+}
+
+/* Inherits the parent's style and applies face, size and color attributes. */
+static gw_style style_attrs(reader *r, xmlNodePtr n, gw_style parent)
+{
+    gw_style s = parent;
+    char *face = attr(n, "face");
+    if (face)
+        s.face = face_index(r, n, face);
+    free(face);
+    char *size = attr(n, "size");
+    if (size) {
+        gw_len len;
+        if (!parse_len(size, &len) || (len.unit != GW_PT && len.unit != GW_MM) || len.value <= 0)
+            fail(r, n, "\"%s\" is not a font size in pt or mm", size);
+        else
+            s.size = len.unit == GW_PT ? len.value : len.value * GW_PT_PER_MM;
+    }
+    free(size);
+    char *color = attr(n, "color");
+    if (color) {
+        char *end = NULL;
+        unsigned long c = color[0] == '#' ? strtoul(color + 1, &end, 16) : 0;
+        if (color[0] != '#' || strlen(color) != 7 || !end || *end)
+            fail(r, n, "\"%s\" is not a colour (#RRGGBB)", color);
+        else
+            s.color = (uint32_t)c;
+    }
+    free(color);
+    return s;
+}
+
+/* Mixed content: text, <span> with its own style, <br/> as a forced line break. */
+static void read_inline(reader *r, xmlNodePtr parent, gw_style style, gw_buf *buf, gw_text *t,
+                        size_t *cap)
+{
+    for (xmlNodePtr c = parent->children; c; c = c->next) {
+        if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
+            size_t start = buf->len;
+            gw_buf_adds(buf, (const char *)c->content);
+            if (buf->len > start)
+                *GW_PUSH(t->spans, t->n_spans, *cap) = (gw_span){start, buf->len, style};
+        } else if (is_el(c, "span")) {
+            read_inline(r, c, style_attrs(r, c, style), buf, t, cap);
+        } else if (is_el(c, "br")) {
+            size_t start = buf->len;
+            gw_buf_adds(buf, "\n");
+            *GW_PUSH(t->spans, t->n_spans, *cap) = (gw_span){start, buf->len, style};
+        } else if (c->type == XML_ELEMENT_NODE) {
+            fail(r, c, "unexpected element <%s> in text", (const char *)c->name);
+        }
+    }
+}
+
+static gw_text read_text(reader *r, xmlNodePtr n, gw_style style)
+{
+    gw_text t = {0};
+    gw_buf buf = {0};
+    size_t cap = 0;
+    read_inline(r, n, style, &buf, &t, &cap);
+    t.utf8 = buf.data ? buf.data : gw_xstrdup("");
+    t.len = buf.len;
+    return t;
+}
+
+static void read_block(reader *r, xmlNodePtr n, gw_style parent, gw_block *b);
+
+static void read_children(reader *r, xmlNodePtr parent, gw_style style, gw_block **blocks,
+                          size_t *n_blocks)
+{
+    size_t cap = 0;
+    for (xmlNodePtr c = parent->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        gw_block *b = GW_PUSH(*blocks, *n_blocks, cap);
+        memset(b, 0, sizeof *b);
+        read_block(r, c, style, b);
+    }
+}
+
+static void read_block(reader *r, xmlNodePtr n, gw_style parent, gw_block *b)
+{
+    b->line = src_line(n);
+    b->style = style_attrs(r, n, parent);
+    b->before = len_attr(r, n, "before");
+    char *from = attr(n, "from");
+    b->before_from_ink = from && strcmp(from, "ink") == 0;
+    free(from);
+    b->at = len_attr(r, n, "at");
+    b->keep_with_next = bool_attr(n, "keep-with-next");
+    b->keep_together = bool_attr(n, "keep-together");
+    b->outline_level = -1;
+    if (is_el(n, "para")) {
+        b->kind = GW_BLOCK_PARA;
+        b->text = read_text(r, n, b->style);
+        b->align = align_attr(r, n, "align", GW_LEFT);
+        b->indent = len_attr(r, n, "indent");
+        b->left = len_attr(r, n, "left");
+        b->right = len_attr(r, n, "right");
+        b->hang = len_attr(r, n, "hang");
+        b->shift = len_attr(r, n, "shift");
+        b->max_width = len_attr(r, n, "max-width");
+        b->grid = bool_attr(n, "grid");
+        char *cell = attr(n, "cell");
+        b->cell_em = cell && strcmp(cell, "em") == 0;
+        free(cell);
+        char *fit = attr(n, "fit");
+        b->fit_compress = fit && strcmp(fit, "compress") == 0;
+        free(fit);
+        b->balance = bool_attr(n, "balance");
+        char *level = attr(n, "outline-level");
+        if (level)
+            b->outline_level = atoi(level);
+        free(level);
+        b->outline_title = attr(n, "outline-title");
+    } else if (is_el(n, "row")) {
+        b->kind = GW_BLOCK_ROW;
+        b->grid = bool_attr(n, "grid");
+        size_t cap = 0;
+        for (xmlNodePtr c = n->children; c; c = c->next) {
+            if (c->type != XML_ELEMENT_NODE)
+                continue;
+            if (!is_el(c, "cell")) {
+                fail(r, c, "a row holds cells, not <%s>", (const char *)c->name);
+                continue;
+            }
+            gw_cell *cell = GW_PUSH(b->cells, b->n_cells, cap);
+            gw_style cs = style_attrs(r, c, b->style);
+            cell->text = read_text(r, c, cs);
+            cell->align = align_attr(r, c, "align", GW_LEFT);
+            cell->inset = len_attr(r, c, "inset");
+        }
+    } else if (is_el(n, "rule")) {
+        b->kind = GW_BLOCK_RULE;
+        b->thickness = len_attr(r, n, "thickness");
+        b->length = len_attr(r, n, "length");
+        if (!b->thickness.set)
+            fail(r, n, "a rule needs a thickness%s", "");
+    } else if (is_el(n, "group")) {
+        b->kind = GW_BLOCK_GROUP;
+        b->align = align_attr(r, n, "align", GW_LEFT);
+        b->inset = len_attr(r, n, "inset");
+        read_children(r, n, b->style, &b->children, &b->n_children);
+        for (size_t i = 0; i < b->n_children; i++)
+            if (b->children[i].kind != GW_BLOCK_PARA)
+                fail(r, n, "a group holds paragraphs only%s", "");
+    } else {
+        b->kind = GW_BLOCK_RULE; /* harmless placeholder; the failure stops the render */
+        fail(r, n, "unknown layout element <%s>", (const char *)n->name);
+    }
+}
+
+static void read_page(reader *r, xmlNodePtr n)
+{
+    gw_layout *L = r->layout;
+    L->page_w = pt_attr(r, n, "width", 210 * GW_PT_PER_MM);
+    L->page_h = pt_attr(r, n, "height", 297 * GW_PT_PER_MM);
+    L->area_top = pt_attr(r, n, "top", 37 * GW_PT_PER_MM);
+    L->area_left = pt_attr(r, n, "left", 28 * GW_PT_PER_MM);
+    L->area_w = pt_attr(r, n, "area-width", 156 * GW_PT_PER_MM);
+    L->area_h = pt_attr(r, n, "area-height", 225 * GW_PT_PER_MM);
+    char *lines = attr(n, "lines"), *chars = attr(n, "chars"), *em = attr(n, "em-top");
+    L->lines = lines ? atoi(lines) : 22;
+    L->chars = chars ? atoi(chars) : 28;
+    L->em_top = em ? strtod(em, NULL) : 0.88;
+    free(lines);
+    free(chars);
+    free(em);
+    if (L->lines <= 0 || L->chars <= 0 || L->em_top <= 0 || L->em_top > 1)
+        fail(r, n, "the page grid needs positive lines and chars, and em-top in (0, 1]%s", "");
+    if (L->area_left + L->area_w > L->page_w + 0.01 || L->area_top + L->area_h > L->page_h + 0.01)
+        fail(r, n, "the type area does not fit on the page%s", "");
+}
+
+static gw_folio_omit omit_attr(reader *r, xmlNodePtr n)
+{
+    char *v = attr(n, "omit");
+    gw_folio_omit o = GW_OMIT_AFTER_BLANK;
+    if (v && strcmp(v, "colophon") == 0)
+        o = GW_OMIT_COLOPHON;
+    else if (v && strcmp(v, "none") == 0)
+        o = GW_OMIT_NONE;
+    else if (v && strcmp(v, "after-blank") != 0)
+        fail(r, n, "unknown folio omission rule \"%s\"", v);
+    free(v);
+    return o;
+}
+
+static bool validate(reader *r, xmlDocPtr doc)
+{
+    char *path = gw_data_path(r->ctx, "schema/layout.rng");
+    xmlDocPtr sdoc = gw_xml_read(r->ctx, path);
+    free(path);
+    if (!sdoc)
+        return false;
+    xmlRelaxNGParserCtxtPtr pc = xmlRelaxNGNewDocParserCtxt(sdoc);
+    xmlRelaxNGPtr schema = xmlRelaxNGParse(pc);
+    xmlRelaxNGFreeParserCtxt(pc);
+    bool ok = false;
+    if (schema) {
+        xmlRelaxNGValidCtxtPtr vc = xmlRelaxNGNewValidCtxt(schema);
+        xmlRelaxNGSetValidStructuredErrors(vc, gw_xml_error_handler, r->ctx);
+        ok = xmlRelaxNGValidateDoc(vc, doc) == 0;
+        xmlRelaxNGFreeValidCtxt(vc);
+        xmlRelaxNGFree(schema);
+    }
+    xmlFreeDoc(sdoc);
+    if (!ok)
+        gw_error(r->ctx, (gw_pos){r->path, 0},
+                 "the stylesheets produced a layout that breaks schema/layout.rng");
+    return ok;
+}
+
+gw_layout *gw_layout_read(gw_ctx *ctx, void *xml_doc, const char *source_path)
+{
+    xmlDocPtr doc = xml_doc;
+    reader r = {ctx, source_path, gw_xcalloc(1, sizeof(gw_layout)), false};
+    gw_layout *L = r.layout;
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    if (!is_el(root, "layout")) {
+        fail(&r, NULL, "the root element is not <layout> in %s", LAYOUT_NS);
+        gw_layout_drop(L);
+        return NULL;
+    }
+    if (!validate(&r, doc)) {
+        gw_layout_drop(L);
+        return NULL;
+    }
+    gw_style base = {0, 16, 0};
+    size_t face_cap = 0;
+    for (xmlNodePtr c = root->children; c; c = c->next) {
+        if (is_el(c, "face")) {
+            gw_face *f = GW_PUSH(L->faces, L->n_faces, face_cap);
+            f->role = attr(c, "role");
+            f->family = attr(c, "family");
+        }
+    }
+    for (xmlNodePtr c = root->children; c; c = c->next) {
+        if (is_el(c, "info")) {
+            L->title = attr(c, "title");
+            L->author = attr(c, "author");
+            L->subject = attr(c, "subject");
+            L->keywords = attr(c, "keywords");
+            L->date = attr(c, "date");
+            L->lang = attr(c, "lang");
+            L->creator = attr(c, "creator");
+        } else if (is_el(c, "page")) {
+            read_page(&r, c);
+        } else if (is_el(c, "folio")) {
+            gw_folio *f = &L->folio;
+            f->present = true;
+            f->style = style_attrs(&r, c, (gw_style){0, 14, 0});
+            f->prefix = attr(c, "prefix");
+            f->suffix = attr(c, "suffix");
+            f->below = len_attr(&r, c, "below");
+            f->inset = len_attr(&r, c, "inset");
+            f->odd = align_attr(&r, c, "odd", GW_RIGHT);
+            f->even = align_attr(&r, c, "even", GW_LEFT);
+            f->omit = omit_attr(&r, c);
+        } else if (is_el(c, "flow")) {
+            read_children(&r, c, style_attrs(&r, c, base), &L->flow, &L->n_flow);
+        } else if (is_el(c, "colophon")) {
+            L->has_colophon = true;
+            char *parity = attr(c, "parity");
+            L->colophon_even = !parity || strcmp(parity, "even") == 0;
+            free(parity);
+            gw_style cs = style_attrs(&r, c, base);
+            read_children(&r, c, cs, &L->colophon, &L->n_colophon);
+        }
+    }
+    if (r.failed) {
+        gw_layout_drop(L);
+        return NULL;
+    }
+    return L;
+}
+
+double gw_len_pt(const gw_layout *L, gw_len len, double em_size)
+{
+    if (!len.set)
+        return 0;
+    switch (len.unit) {
+    case GW_MM:
+        return len.value * GW_PT_PER_MM;
+    case GW_PT:
+        return len.value;
+    case GW_LN:
+        return len.value * L->area_h / L->lines;
+    case GW_CH:
+        return len.value * L->area_w / L->chars;
+    case GW_EM:
+        return len.value * em_size;
+    }
+    return 0;
+}
+
+static void drop_text(gw_text *t)
+{
+    free(t->utf8);
+    free(t->spans);
+}
+
+static void drop_blocks(gw_block *blocks, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        gw_block *b = &blocks[i];
+        drop_text(&b->text);
+        free(b->outline_title);
+        for (size_t j = 0; j < b->n_cells; j++)
+            drop_text(&b->cells[j].text);
+        free(b->cells);
+        drop_blocks(b->children, b->n_children);
+    }
+    free(blocks);
+}
+
+void gw_layout_drop(gw_layout *L)
+{
+    if (!L)
+        return;
+    free(L->title);
+    free(L->author);
+    free(L->subject);
+    free(L->keywords);
+    free(L->date);
+    free(L->lang);
+    free(L->creator);
+    for (size_t i = 0; i < L->n_faces; i++) {
+        free(L->faces[i].role);
+        free(L->faces[i].family);
+    }
+    free(L->faces);
+    free(L->folio.prefix);
+    free(L->folio.suffix);
+    drop_blocks(L->flow, L->n_flow);
+    drop_blocks(L->colophon, L->n_colophon);
+    free(L);
+}

@@ -1,0 +1,118 @@
+/* Stage 3 input: the intermediate layout (schema/layout.rng, doc/layout.md) as C structures.
+ * Lengths keep the units the stylesheets wrote (mm, pt, ln, ch, em) until the typesetter knows
+ * the size they are relative to. */
+#ifndef GW_LAYOUT_H
+#define GW_LAYOUT_H
+
+#include "base.h"
+
+#include <stdint.h>
+
+typedef enum { GW_MM, GW_PT, GW_LN, GW_CH, GW_EM } gw_unit;
+
+typedef struct gw_len {
+    double value;
+    gw_unit unit;
+    bool set;
+} gw_len;
+
+typedef enum { GW_LEFT, GW_CENTER, GW_RIGHT, GW_JUSTIFY } gw_align;
+
+typedef struct gw_style {
+    int face; /* index into gw_layout.faces */
+    double size; /* pt */
+    uint32_t color; /* 0xRRGGBB */
+} gw_style;
+
+/* A byte range of a text in one style. */
+typedef struct gw_span {
+    size_t start, end;
+    gw_style style;
+} gw_span;
+
+typedef struct gw_text {
+    char *utf8;
+    size_t len;
+    gw_span *spans;
+    size_t n_spans;
+} gw_text;
+
+typedef struct gw_cell {
+    gw_text text;
+    gw_align align;
+    gw_len inset;
+} gw_cell;
+
+typedef enum { GW_BLOCK_PARA, GW_BLOCK_ROW, GW_BLOCK_RULE, GW_BLOCK_GROUP } gw_block_kind;
+
+typedef struct gw_block {
+    gw_block_kind kind;
+    int line; /* source line, 0 when unknown */
+    gw_style style;
+    gw_len before; /* space above */
+    bool before_from_ink; /* measured from the last text's em box, not from its line cell */
+    gw_len at; /* absolute position below the top of the type area */
+    bool keep_with_next, keep_together;
+    /* para */
+    gw_text text;
+    gw_align align;
+    gw_len indent, left, right, hang, shift, max_width;
+    bool grid; /* characters advance one grid character (1ch) */
+    bool cell_em; /* the line cell is the em box itself, no leading */
+    bool fit_compress; /* one line, compressed horizontally to max_width */
+    bool balance; /* lines of equal length */
+    int outline_level; /* -1: not in the outline */
+    char *outline_title;
+    /* row */
+    gw_cell *cells;
+    size_t n_cells;
+    /* rule */
+    gw_len thickness, length;
+    /* group */
+    struct gw_block *children;
+    size_t n_children;
+    gw_len inset;
+} gw_block;
+
+typedef struct gw_face {
+    char *role;
+    char *family;
+} gw_face;
+
+typedef enum { GW_OMIT_AFTER_BLANK, GW_OMIT_COLOPHON, GW_OMIT_NONE } gw_folio_omit;
+
+typedef struct gw_folio {
+    bool present;
+    gw_style style;
+    char *prefix, *suffix;
+    gw_len below, inset;
+    gw_align odd, even;
+    gw_folio_omit omit;
+} gw_folio;
+
+typedef struct gw_layout {
+    char *title, *author, *subject, *keywords, *date, *lang, *creator;
+    /* All in pt, origin at the top-left corner of the page. */
+    double page_w, page_h, area_top, area_left, area_w, area_h;
+    int lines, chars;
+    double em_top; /* em-box top above the baseline, in em */
+    gw_face *faces;
+    size_t n_faces;
+    gw_folio folio;
+    gw_block *flow;
+    size_t n_flow;
+    bool has_colophon;
+    bool colophon_even;
+    gw_block *colophon;
+    size_t n_colophon;
+} gw_layout;
+
+/* Reads a layout document (a libxml2 xmlDocPtr); NULL after reporting. source_path names the
+ * source the layout came from, for messages. */
+gw_layout *gw_layout_read(gw_ctx *ctx, void *xml_doc, const char *source_path);
+void gw_layout_drop(gw_layout *layout);
+
+/* A length in pt; em is relative to em_size (pt). */
+double gw_len_pt(const gw_layout *layout, gw_len len, double em_size);
+
+#endif

@@ -1,0 +1,178 @@
+/* The gongwen command line. */
+#include "gongwen.h"
+
+#include "base.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+    "usage: gongwen render SOURCE.xml [-o OUTPUT] [-f pdf|png|svg|trace] [options]\n"
+    "       gongwen layout SOURCE.xml [-o OUTPUT.xml]\n"
+    "       gongwen validate SOURCE.xml...\n"
+    "       gongwen --help | --version\n"
+    "\n"
+    "Typesets a Chinese official document (公文) as GB/T 9704-2012 lays it out.\n"
+    "\n"
+    "  render     validate, transform and typeset SOURCE; the output (default: SOURCE with\n"
+    "             the format's extension) is replaced only by a complete new file\n"
+    "  layout     print the intermediate layout the stylesheets make of SOURCE\n"
+    "  validate   check sources against the schema\n"
+    "\n"
+    "options:\n"
+    "  -o, --output PATH        where to write; for png and svg, one file per page:\n"
+    "                           out/x.png gives out/x-1.png, out/x-2.png, …\n"
+    "  -f, --format FORMAT      pdf (default), png, svg, or trace (placed boxes as text)\n"
+    "  -p, --param NAME=VALUE   override a stylesheet parameter (stylesheets/gbt9704.xsl)\n"
+    "      --font-dir DIR       search DIR for fonts before the free substitutes, e.g. for\n"
+    "                           licensed 仿宋_GB2312 or 方正小标宋简体 (also GONGWEN_FONT_DIRS)\n"
+    "      --dpi N              resolution of png output (default 150)\n"
+    "      --datadir DIR        folder of stylesheets/, schema/ and fonts/\n"
+    "\n"
+    "exit status: 0 done, 1 bad input, 2 bad usage, 3 system failure (files, fonts)\n";
+
+enum { OPT_FONT_DIR = 256, OPT_DPI, OPT_DATADIR };
+
+static int fail_usage(const char *msg, const char *arg)
+{
+    fprintf(stderr, "gongwen: %s%s%s\n", msg, arg ? ": " : "", arg ? arg : "");
+    fputs("try 'gongwen --help'\n", stderr);
+    return GW_ERR_USAGE;
+}
+
+static char *default_output(const char *source, const char *ext)
+{
+    const char *slash = strrchr(source, '/');
+    const char *dot = strrchr(source, '.');
+    size_t stem = dot && (!slash || dot > slash) ? (size_t)(dot - source) : strlen(source);
+    return gw_xasprintf("%.*s.%s", (int)stem, source, ext);
+}
+
+static bool parse_format(const char *name, gw_format *format)
+{
+    static const struct {
+        const char *name;
+        gw_format format;
+    } formats[] = {{"pdf", GW_FORMAT_PDF}, {"png", GW_FORMAT_PNG}, {"svg", GW_FORMAT_SVG},
+                   {"trace", GW_FORMAT_TRACE}};
+    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
+        if (strcmp(name, formats[i].name) == 0) {
+            *format = formats[i].format;
+            return true;
+        }
+    }
+    return false;
+}
+
+static int run(const char *command, const char *const *files, size_t n_files, const char *output,
+               gw_format format, const char *ext, const gw_options *opts)
+{
+    bool validate = strcmp(command, "validate") == 0;
+    if (!validate && strcmp(command, "render") != 0 && strcmp(command, "layout") != 0)
+        return fail_usage("unknown command", command);
+    if (n_files == 0 || (!validate && n_files != 1))
+        return fail_usage(validate ? "no source given" : "give exactly one source", NULL);
+    gw_ctx *ctx = gw_ctx_new(opts);
+    if (!ctx)
+        return GW_ERR_SYSTEM;
+    int rc = GW_OK;
+    if (validate) {
+        for (size_t i = 0; i < n_files; i++) {
+            gw_status st = gw_validate(ctx, files[i]);
+            if (st != GW_OK && rc == GW_OK)
+                rc = st;
+        }
+    } else if (strcmp(command, "layout") == 0) {
+        FILE *out = output ? fopen(output, "w") : stdout;
+        if (!out) {
+            fprintf(stderr, "%s: error: cannot write\n", output);
+            rc = GW_ERR_SYSTEM;
+        } else {
+            rc = gw_layout_write(ctx, files[0], out);
+            if (out != stdout && fclose(out) != 0 && rc == GW_OK)
+                rc = GW_ERR_SYSTEM;
+        }
+    } else {
+        char *path = output ? gw_xstrdup(output) : default_output(files[0], ext);
+        rc = gw_render(ctx, files[0], path, format);
+        free(path);
+    }
+    gw_ctx_drop(ctx);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"output", required_argument, NULL, 'o'},
+        {"format", required_argument, NULL, 'f'},
+        {"param", required_argument, NULL, 'p'},
+        {"font-dir", required_argument, NULL, OPT_FONT_DIR},
+        {"dpi", required_argument, NULL, OPT_DPI},
+        {"datadir", required_argument, NULL, OPT_DATADIR},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0}};
+    const char *output = NULL;
+    gw_format format = GW_FORMAT_PDF;
+    const char *ext = "pdf";
+    gw_options opts = {0};
+    const char **params = gw_xcalloc((size_t)argc, sizeof *params);
+    const char **font_dirs = gw_xcalloc((size_t)argc, sizeof *font_dirs);
+    opts.params = params;
+    opts.font_dirs = font_dirs;
+    int rc = -1;
+    int c;
+    /* Options may stand before or after the command and the files. */
+    while (rc < 0 && (c = getopt_long(argc, argv, "o:f:p:hV", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'o':
+            output = optarg;
+            break;
+        case 'f':
+            if (!parse_format(optarg, &format))
+                rc = fail_usage("unknown format", optarg);
+            ext = optarg;
+            break;
+        case 'p':
+            if (!strchr(optarg, '='))
+                rc = fail_usage("a parameter is NAME=VALUE", optarg);
+            params[opts.n_params++] = optarg;
+            break;
+        case OPT_FONT_DIR:
+            font_dirs[opts.n_font_dirs++] = optarg;
+            break;
+        case OPT_DPI:
+            opts.png_dpi = atof(optarg);
+            if (opts.png_dpi < 10 || opts.png_dpi > 2400)
+                rc = fail_usage("the resolution must lie between 10 and 2400 dpi", optarg);
+            break;
+        case OPT_DATADIR:
+            opts.datadir = optarg;
+            break;
+        case 'h':
+            fputs(usage, stdout);
+            rc = GW_OK;
+            break;
+        case 'V':
+            printf("gongwen %s\n", GW_VERSION);
+            rc = GW_OK;
+            break;
+        default:
+            rc = GW_ERR_USAGE; /* getopt has said what was wrong */
+            break;
+        }
+    }
+    if (rc < 0) {
+        if (optind >= argc)
+            rc = fail_usage("no command", NULL);
+        else
+            rc = run(argv[optind], (const char *const *)argv + optind + 1,
+                     (size_t)(argc - optind - 1), output, format, ext, &opts);
+    }
+    free(params);
+    free(font_dirs);
+    return rc;
+}

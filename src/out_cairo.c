@@ -1,0 +1,186 @@
+/* PDF, PNG and SVG through cairo: one painter, three surfaces. */
+#include "backend.h"
+
+#include "ctx.h"
+
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void set_color(cairo_t *cr, uint32_t c)
+{
+    cairo_set_source_rgb(cr, ((c >> 16) & 0xff) / 255.0, ((c >> 8) & 0xff) / 255.0,
+                         (c & 0xff) / 255.0);
+}
+
+static void paint_run(cairo_t *cr, const gw_glyph_run *run, cairo_font_options_t *opts)
+{
+    if (run->n_glyphs == 0)
+        return;
+    cairo_save(cr);
+    cairo_translate(cr, run->x, run->y);
+    if (run->scale_x != 1)
+        cairo_scale(cr, run->scale_x, 1);
+    set_color(cr, run->color);
+    cairo_set_font_face(cr, gw_font_cairo_face(run->font));
+    cairo_set_font_size(cr, run->size);
+    cairo_set_font_options(cr, opts);
+    cairo_glyph_t *glyphs = gw_xcalloc(run->n_glyphs, sizeof *glyphs);
+    for (size_t i = 0; i < run->n_glyphs; i++)
+        glyphs[i] = (cairo_glyph_t){run->glyphs[i].id, run->glyphs[i].x, run->glyphs[i].y};
+    cairo_text_cluster_t *clusters = gw_xcalloc(run->n_clusters, sizeof *clusters);
+    for (size_t i = 0; i < run->n_clusters; i++)
+        clusters[i] = (cairo_text_cluster_t){run->clusters[i].bytes, run->clusters[i].glyphs};
+    cairo_show_text_glyphs(cr, run->text, (int)run->text_len, glyphs, (int)run->n_glyphs,
+                           clusters, (int)run->n_clusters, 0);
+    free(clusters);
+    free(glyphs);
+    cairo_restore(cr);
+}
+
+static void paint_page(cairo_t *cr, const gw_page *p)
+{
+    cairo_font_options_t *opts = cairo_font_options_create();
+    cairo_font_options_set_hint_style(opts, CAIRO_HINT_STYLE_NONE);
+    cairo_font_options_set_hint_metrics(opts, CAIRO_HINT_METRICS_OFF);
+    for (size_t i = 0; i < p->n_items; i++) {
+        const gw_item *it = &p->items[i];
+        if (it->kind == GW_ITEM_RULE) {
+            const gw_rule *r = &it->u.rule;
+            set_color(cr, r->color);
+            cairo_rectangle(cr, r->x0, r->y - r->thickness / 2, r->x1 - r->x0, r->thickness);
+            cairo_fill(cr);
+        } else {
+            paint_run(cr, &it->u.run, opts);
+        }
+    }
+    cairo_font_options_destroy(opts);
+}
+
+static gw_status finish(gw_ctx *ctx, cairo_t *cr, cairo_surface_t *s, const char *path)
+{
+    cairo_status_t st = cairo_status(cr);
+    cairo_destroy(cr);
+    cairo_surface_finish(s);
+    if (st == CAIRO_STATUS_SUCCESS)
+        st = cairo_surface_status(s);
+    cairo_surface_destroy(s);
+    if (st != CAIRO_STATUS_SUCCESS) {
+        gw_error(ctx, (gw_pos){path, 0}, "cannot write: %s", cairo_status_to_string(st));
+        return GW_ERR_SYSTEM;
+    }
+    return GW_OK;
+}
+
+static void add_outline(cairo_surface_t *s, const gw_doc *doc)
+{
+    /* Each entry hangs below the nearest entry of a lower level before it. */
+    int parents[16] = {0};
+    for (size_t i = 0; i < doc->n_outline; i++) {
+        const gw_outline_entry *e = &doc->outline[i];
+        int level = e->level < 0 ? 0 : e->level > 15 ? 15 : e->level;
+        int parent = CAIRO_PDF_OUTLINE_ROOT;
+        for (int l = level - 1; l >= 0; l--) {
+            if (parents[l]) {
+                parent = parents[l];
+                break;
+            }
+        }
+        char *dest = gw_xasprintf("page=%d pos=[0 %.2f]", e->page, e->y);
+        int id = cairo_pdf_surface_add_outline(s, parent, e->title, dest,
+                                               level == 0 ? CAIRO_PDF_OUTLINE_FLAG_OPEN : 0);
+        free(dest);
+        parents[level] = id;
+        for (int l = level + 1; l < 16; l++)
+            parents[l] = 0;
+    }
+}
+
+static gw_status write_pdf(gw_ctx *ctx, const gw_doc *doc, long page, const char *path)
+{
+    (void)page;
+    double w = doc->n_pages ? doc->pages[0].width : 595.28;
+    double h = doc->n_pages ? doc->pages[0].height : 841.89;
+    cairo_surface_t *s = cairo_pdf_surface_create(path, w, h);
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, doc->title);
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_AUTHOR, doc->author);
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_SUBJECT, doc->subject);
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_KEYWORDS, doc->keywords);
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, doc->creator);
+    if (doc->date) {
+        cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, doc->date);
+        cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_MOD_DATE, doc->date);
+    }
+    cairo_t *cr = cairo_create(s);
+    for (size_t i = 0; i < doc->n_pages; i++) {
+        cairo_pdf_surface_set_size(s, doc->pages[i].width, doc->pages[i].height);
+        paint_page(cr, &doc->pages[i]);
+        cairo_show_page(cr);
+    }
+    add_outline(s, doc);
+    return finish(ctx, cr, s, path);
+}
+
+static gw_status write_png(gw_ctx *ctx, const gw_doc *doc, long page, const char *path)
+{
+    const gw_page *p = &doc->pages[page];
+    double k = ctx->png_dpi / 72.0;
+    cairo_surface_t *s = cairo_image_surface_create(
+        CAIRO_FORMAT_RGB24, (int)lround(p->width * k), (int)lround(p->height * k));
+    cairo_t *cr = cairo_create(s);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    cairo_scale(cr, k, k);
+    paint_page(cr, p);
+    cairo_status_t st = cairo_status(cr);
+    if (st == CAIRO_STATUS_SUCCESS)
+        st = cairo_surface_write_to_png(s, path);
+    cairo_destroy(cr);
+    cairo_surface_destroy(s);
+    if (st != CAIRO_STATUS_SUCCESS) {
+        gw_error(ctx, (gw_pos){path, 0}, "cannot write: %s", cairo_status_to_string(st));
+        return GW_ERR_SYSTEM;
+    }
+    return GW_OK;
+}
+
+static gw_status write_svg(gw_ctx *ctx, const gw_doc *doc, long page, const char *path)
+{
+    const gw_page *p = &doc->pages[page];
+    cairo_surface_t *s = cairo_svg_surface_create(path, p->width, p->height);
+    cairo_svg_surface_set_document_unit(s, CAIRO_SVG_UNIT_PT);
+    cairo_t *cr = cairo_create(s);
+    paint_page(cr, p);
+    return finish(ctx, cr, s, path);
+}
+
+static gw_status write_trace(gw_ctx *ctx, const gw_doc *doc, long page, const char *path)
+{
+    (void)page;
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        gw_error(ctx, (gw_pos){path, 0}, "cannot write");
+        return GW_ERR_SYSTEM;
+    }
+    gw_status st = gw_trace_write(ctx, doc, f);
+    if (fclose(f) != 0 && st == GW_OK) {
+        gw_error(ctx, (gw_pos){path, 0}, "cannot write");
+        st = GW_ERR_SYSTEM;
+    }
+    return st;
+}
+
+const gw_backend *gw_backend_lookup(gw_format format)
+{
+    static const gw_backend backends[] = {
+        [GW_FORMAT_PDF] = {"pdf", "pdf", false, write_pdf},
+        [GW_FORMAT_PNG] = {"png", "png", true, write_png},
+        [GW_FORMAT_SVG] = {"svg", "svg", true, write_svg},
+        [GW_FORMAT_TRACE] = {"trace", "trace", false, write_trace},
+    };
+    if ((size_t)format >= sizeof backends / sizeof backends[0])
+        return NULL;
+    return &backends[format];
+}

@@ -1,0 +1,272 @@
+/* The pipeline, end to end: source → layout → pages → output. */
+#include "backend.h"
+#include "ctx.h"
+#include "fonts.h"
+#include "layout.h"
+#include "source.h"
+#include "transform.h"
+#include "typeset.h"
+
+#include <errno.h>
+#include <libxml/parser.h>
+#include <libxslt/xslt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef GW_DATADIR
+#define GW_DATADIR "/usr/local/share/gongwen"
+#endif
+
+static bool has_data(const char *dir)
+{
+    char *probe = gw_xasprintf("%s/stylesheets/gongwen.xsl", dir);
+    bool ok = access(probe, R_OK) == 0;
+    free(probe);
+    return ok;
+}
+
+/* The data folder: given, beside the program (a source tree), or installed. */
+static char *find_datadir_as_given(const char *given)
+{
+    if (given)
+        return gw_xstrdup(given);
+    const char *env = getenv("GONGWEN_DATADIR");
+    if (env && *env)
+        return gw_xstrdup(env);
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            if (has_data(exe))
+                return gw_xstrdup(exe);
+            char *installed = gw_xasprintf("%s/../share/gongwen", exe);
+            if (has_data(installed))
+                return installed;
+            free(installed);
+        }
+    }
+    return gw_xstrdup(GW_DATADIR);
+}
+
+/* Absolute, because fontconfig reads a relative configuration path below /etc/fonts. */
+static char *find_datadir(const char *given)
+{
+    char *dir = find_datadir_as_given(given);
+    char *abs = realpath(dir, NULL);
+    if (!abs)
+        return dir;
+    free(dir);
+    return abs;
+}
+
+gw_ctx *gw_ctx_new(const gw_options *opts)
+{
+    gw_options none = {0};
+    if (!opts)
+        opts = &none;
+    gw_ctx *ctx = gw_xcalloc(1, sizeof *ctx);
+    ctx->err = stderr;
+    ctx->datadir = find_datadir(opts->datadir);
+    ctx->png_dpi = opts->png_dpi > 0 ? opts->png_dpi : 150;
+    ctx->params = gw_xcalloc(opts->n_params, sizeof *ctx->params);
+    for (size_t i = 0; i < opts->n_params; i++)
+        ctx->params[i] = gw_xstrdup(opts->params[i]);
+    ctx->n_params = opts->n_params;
+    xmlInitParser();
+    /* Line numbers above 65535 are kept in a wider field only when asked. */
+    xmlLineNumbersDefault(1);
+    if (!has_data(ctx->datadir)) {
+        gw_error(ctx, (gw_pos){ctx->datadir, 0},
+                 "no stylesheets here; set GONGWEN_DATADIR to the folder holding stylesheets/");
+        gw_ctx_drop(ctx);
+        return NULL;
+    }
+    if (gw_source_stage_new(ctx) != GW_OK || gw_transform_stage_new(ctx) != GW_OK) {
+        gw_ctx_drop(ctx);
+        return NULL;
+    }
+    const char *env_dirs = getenv("GONGWEN_FONT_DIRS");
+    const char **dirs = gw_xcalloc(opts->n_font_dirs + 16, sizeof *dirs);
+    size_t n_dirs = 0;
+    for (size_t i = 0; i < opts->n_font_dirs; i++)
+        dirs[n_dirs++] = opts->font_dirs[i];
+    char *env_copy = env_dirs ? gw_xstrdup(env_dirs) : NULL;
+    char *save = NULL;
+    for (char *d = env_copy ? strtok_r(env_copy, ":", &save) : NULL; d && n_dirs < opts->n_font_dirs + 16;
+         d = strtok_r(NULL, ":", &save))
+        dirs[n_dirs++] = d;
+    gw_status st = gw_fonts_new(ctx, dirs, n_dirs);
+    free(dirs);
+    free(env_copy);
+    if (st != GW_OK) {
+        gw_ctx_drop(ctx);
+        return NULL;
+    }
+    return ctx;
+}
+
+void gw_ctx_drop(gw_ctx *ctx)
+{
+    if (!ctx)
+        return;
+    gw_fonts_drop(ctx->fonts);
+    gw_transform_stage_drop(ctx->xform);
+    gw_source_stage_drop(ctx->source);
+    for (size_t i = 0; i < ctx->n_params; i++)
+        free(ctx->params[i]);
+    free(ctx->params);
+    free(ctx->datadir);
+    free(ctx);
+}
+
+int gw_ctx_errors(const gw_ctx *ctx)
+{
+    return ctx ? ctx->errors : 0;
+}
+
+gw_status gw_validate(gw_ctx *ctx, const char *source_path)
+{
+    xmlDocPtr doc = gw_source_load(ctx, source_path);
+    if (!doc)
+        return GW_ERR_INPUT;
+    xmlFreeDoc(doc);
+    return GW_OK;
+}
+
+static bool is_layout(xmlDocPtr doc)
+{
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    return root && root->ns && strcmp((const char *)root->ns->href, "urn:gongwen:layout:1") == 0;
+}
+
+/* Source → layout document. A file that already is a layout is taken as it is, so any
+ * stylesheet that targets the layout vocabulary can feed the typesetter. */
+static xmlDocPtr make_layout(gw_ctx *ctx, const char *source_path)
+{
+    xmlDocPtr doc = gw_xml_read(ctx, source_path);
+    if (!doc)
+        return NULL;
+    if (is_layout(doc))
+        return doc;
+    xmlFreeDoc(doc);
+    doc = gw_source_load(ctx, source_path);
+    if (!doc)
+        return NULL;
+    gw_source_annotate_lines(doc);
+    xmlDocPtr layout = gw_transform(ctx, doc, source_path);
+    xmlFreeDoc(doc);
+    return layout;
+}
+
+gw_status gw_layout_write(gw_ctx *ctx, const char *source_path, FILE *out)
+{
+    xmlDocPtr layout = make_layout(ctx, source_path);
+    if (!layout)
+        return GW_ERR_INPUT;
+    gw_status st = gw_transform_write(ctx, layout, out);
+    xmlFreeDoc(layout);
+    return st;
+}
+
+/* The PDF's dates: SOURCE_DATE_EPOCH when set (reproducible builds), else the document's own
+ * date, so two renders of one source are byte for byte the same. */
+static char *document_time(const char *doc_date)
+{
+    const char *epoch = getenv("SOURCE_DATE_EPOCH");
+    if (epoch && *epoch) {
+        char *end = NULL;
+        long long t = strtoll(epoch, &end, 10);
+        if (end && !*end) {
+            time_t tt = (time_t)t;
+            struct tm tm;
+            gmtime_r(&tt, &tm);
+            char buf[32];
+            strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+            return gw_xstrdup(buf);
+        }
+    }
+    if (doc_date && strlen(doc_date) == 10)
+        return gw_xasprintf("%sT00:00:00+08:00", doc_date);
+    return gw_xstrdup("2000-01-01T00:00:00Z");
+}
+
+static bool same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
+}
+
+/* out/x.png → out/x-3.png; a pattern with %d takes the number there. */
+static char *page_path(const char *pattern, long page)
+{
+    const char *pct = strstr(pattern, "%d");
+    if (pct)
+        return gw_xasprintf("%.*s%ld%s", (int)(pct - pattern), pattern, page + 1, pct + 2);
+    const char *slash = strrchr(pattern, '/');
+    const char *dot = strrchr(pattern, '.');
+    if (!dot || (slash && dot < slash))
+        return gw_xasprintf("%s-%ld", pattern, page + 1);
+    return gw_xasprintf("%.*s-%ld%s", (int)(dot - pattern), pattern, page + 1, dot);
+}
+
+static gw_status write_atomically(gw_ctx *ctx, const gw_backend *be, const gw_doc *doc,
+                                  long page, const char *path)
+{
+    gw_atomic *a = gw_atomic_open(ctx, path);
+    if (!a)
+        return GW_ERR_SYSTEM;
+    gw_status st = be->write(ctx, doc, page, gw_atomic_tmp_path(a));
+    if (st != GW_OK) {
+        gw_atomic_drop(a);
+        return st;
+    }
+    return gw_atomic_commit(ctx, a);
+}
+
+gw_status gw_render(gw_ctx *ctx, const char *source_path, const char *output_path,
+                    gw_format format)
+{
+    const gw_backend *be = gw_backend_lookup(format);
+    if (!be) {
+        gw_error(ctx, (gw_pos){NULL, 0}, "unknown output format");
+        return GW_ERR_USAGE;
+    }
+    if (same_file(source_path, output_path)) {
+        gw_error(ctx, (gw_pos){output_path, 0}, "refusing to write the output over the source");
+        return GW_ERR_USAGE;
+    }
+    xmlDocPtr xml = make_layout(ctx, source_path);
+    if (!xml)
+        return GW_ERR_INPUT;
+    gw_layout *layout = gw_layout_read(ctx, xml, source_path);
+    xmlFreeDoc(xml);
+    if (!layout)
+        return GW_ERR_INPUT;
+    gw_doc *doc = gw_typeset(ctx, layout, source_path);
+    if (!doc) {
+        gw_layout_drop(layout);
+        return GW_ERR_INPUT;
+    }
+    doc->date = document_time(layout->date);
+    gw_layout_drop(layout);
+    gw_status st = GW_OK;
+    if (be->per_page) {
+        for (size_t i = 0; i < doc->n_pages && st == GW_OK; i++) {
+            char *path = page_path(output_path, (long)i);
+            st = write_atomically(ctx, be, doc, (long)i, path);
+            free(path);
+        }
+    } else {
+        st = write_atomically(ctx, be, doc, -1, output_path);
+    }
+    gw_doc_drop(doc);
+    return st;
+}

@@ -1,0 +1,214 @@
+#include "source.h"
+
+#include "ctx.h"
+
+#include <libxml/parser.h>
+#include <libxml/relaxng.h>
+#include <libxml/xmlerror.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct gw_source_stage {
+    xmlRelaxNGPtr schema;
+    xmlRelaxNGValidCtxtPtr valid;
+};
+
+/* libxml2 may report several errors for one fault; the first names it, the rest repeat it. */
+#define MAX_VALIDITY_ERRORS 20
+
+typedef struct error_sink {
+    gw_ctx *ctx;
+    int reported;
+    int limit;
+} error_sink;
+
+static void report_xml_error(void *data, xmlErrorPtr e)
+{
+    error_sink *sink = data;
+    if (!e || e->level == XML_ERR_WARNING)
+        return;
+    if (sink->limit && sink->reported >= sink->limit)
+        return;
+    sink->reported++;
+    char *msg = gw_xstrdup(e->message ? e->message : "malformed XML");
+    size_t n = strlen(msg);
+    while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+        msg[--n] = '\0';
+    int line = e->line;
+    if (line <= 0 && e->node && ((xmlNodePtr)e->node)->type == XML_ELEMENT_NODE)
+        line = (int)xmlGetLineNo((xmlNodePtr)e->node);
+    gw_error(sink->ctx, (gw_pos){e->file, line}, "%s", msg);
+    free(msg);
+}
+
+void gw_xml_error_handler(void *ctx, xmlErrorPtr error)
+{
+    error_sink sink = {ctx, 0, 0};
+    report_xml_error(&sink, error);
+}
+
+/* Sources never reach outside themselves: no external entities, DTDs or network. */
+static xmlParserInputPtr refuse_external_entity(const char *url, const char *id,
+                                                xmlParserCtxtPtr pctxt)
+{
+    (void)id;
+    if (pctxt) {
+        /* Raise it through the parser so it carries the file and line. */
+        pctxt->errNo = XML_IO_NETWORK_ATTEMPT;
+        xmlParserInputPtr in = pctxt->input;
+        gw_ctx *ctx = pctxt->_private;
+        if (ctx)
+            gw_error(ctx, (gw_pos){in && in->filename ? in->filename : NULL, in ? in->line : 0},
+                     "refusing to load external entity \"%s\"", url ? url : "");
+    }
+    return NULL;
+}
+
+/* Larger inputs are refused before parsing: no document comes near this size. */
+#define MAX_INPUT_BYTES (256L * 1024 * 1024)
+
+static char *read_file(gw_ctx *ctx, const char *path, size_t *size)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        gw_error(ctx, (gw_pos){path, 0}, "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    gw_buf b = {0};
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (b.len + n > MAX_INPUT_BYTES) {
+            gw_error(ctx, (gw_pos){path, 0}, "larger than %ld MB; refusing to read it",
+                     MAX_INPUT_BYTES >> 20);
+            fclose(f);
+            gw_buf_free(&b);
+            return NULL;
+        }
+        gw_buf_add(&b, chunk, n);
+    }
+    bool bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        gw_error(ctx, (gw_pos){path, 0}, "cannot read: %s", strerror(errno));
+        gw_buf_free(&b);
+        return NULL;
+    }
+    *size = b.len;
+    return b.data ? b.data : gw_xstrdup("");
+}
+
+xmlDocPtr gw_xml_read(gw_ctx *ctx, const char *path)
+{
+    size_t size = 0;
+    char *data = read_file(ctx, path, &size);
+    if (!data)
+        return NULL;
+    if (size == 0) {
+        gw_error(ctx, (gw_pos){path, 1}, "the file is empty");
+        free(data);
+        return NULL;
+    }
+    xmlParserCtxtPtr pctxt = xmlNewParserCtxt();
+    if (!pctxt) {
+        free(data);
+        gw_error(ctx, (gw_pos){path, 0}, "out of memory");
+        return NULL;
+    }
+    pctxt->_private = ctx;
+    error_sink sink = {ctx, 0, 1};
+    xmlSetStructuredErrorFunc(&sink, report_xml_error);
+    /* The document is read here, so the entity loader has nothing legitimate left to load. */
+    xmlExternalEntityLoader old_loader = xmlGetExternalEntityLoader();
+    xmlSetExternalEntityLoader(refuse_external_entity);
+    int before = ctx->errors;
+    xmlDocPtr doc = xmlCtxtReadMemory(pctxt, data, (int)size, path, NULL, XML_PARSE_NONET);
+    xmlSetExternalEntityLoader(old_loader);
+    xmlSetStructuredErrorFunc(NULL, NULL);
+    free(data);
+    if (doc && (!pctxt->wellFormed || ctx->errors > before)) {
+        xmlFreeDoc(doc);
+        doc = NULL;
+    }
+    if (!doc && ctx->errors == before)
+        gw_error(ctx, (gw_pos){path, 0}, "cannot parse this file");
+    xmlFreeParserCtxt(pctxt);
+    return doc;
+}
+
+gw_status gw_source_stage_new(gw_ctx *ctx)
+{
+    struct gw_source_stage *st = gw_xcalloc(1, sizeof *st);
+    ctx->source = st;
+    char *path = gw_data_path(ctx, "schema/source.rng");
+    xmlDocPtr sdoc = gw_xml_read(ctx, path);
+    if (!sdoc) {
+        free(path);
+        return GW_ERR_SYSTEM;
+    }
+    xmlRelaxNGParserCtxtPtr pc = xmlRelaxNGNewDocParserCtxt(sdoc);
+    error_sink sink = {ctx, 0, MAX_VALIDITY_ERRORS};
+    xmlRelaxNGSetParserStructuredErrors(pc, report_xml_error, &sink);
+    st->schema = xmlRelaxNGParse(pc);
+    xmlRelaxNGFreeParserCtxt(pc);
+    xmlFreeDoc(sdoc);
+    if (!st->schema) {
+        gw_error(ctx, (gw_pos){path, 0}, "the schema does not compile");
+        free(path);
+        return GW_ERR_SYSTEM;
+    }
+    free(path);
+    st->valid = xmlRelaxNGNewValidCtxt(st->schema);
+    return GW_OK;
+}
+
+void gw_source_stage_drop(struct gw_source_stage *st)
+{
+    if (!st)
+        return;
+    if (st->valid)
+        xmlRelaxNGFreeValidCtxt(st->valid);
+    if (st->schema)
+        xmlRelaxNGFree(st->schema);
+    free(st);
+}
+
+xmlDocPtr gw_source_load(gw_ctx *ctx, const char *path)
+{
+    xmlDocPtr doc = gw_xml_read(ctx, path);
+    if (!doc)
+        return NULL;
+    error_sink sink = {ctx, 0, MAX_VALIDITY_ERRORS};
+    xmlRelaxNGSetValidStructuredErrors(ctx->source->valid, report_xml_error, &sink);
+    int rc = xmlRelaxNGValidateDoc(ctx->source->valid, doc);
+    xmlRelaxNGSetValidStructuredErrors(ctx->source->valid, NULL, NULL);
+    if (rc != 0) {
+        if (sink.reported == 0)
+            gw_error(ctx, (gw_pos){path, 0}, "not a valid gongwen source (schema/source.rng)");
+        xmlFreeDoc(doc);
+        return NULL;
+    }
+    return doc;
+}
+
+static void annotate(xmlNodePtr node, xmlNsPtr ns)
+{
+    for (xmlNodePtr n = node; n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        char line[24];
+        snprintf(line, sizeof line, "%ld", xmlGetLineNo(n));
+        xmlSetNsProp(n, ns, BAD_CAST "line", BAD_CAST line);
+        annotate(n->children, ns);
+    }
+}
+
+void gw_source_annotate_lines(xmlDocPtr doc)
+{
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    if (!root)
+        return;
+    xmlNsPtr ns = xmlNewNs(root, BAD_CAST GW_ANNOTATION_NS, BAD_CAST "gw");
+    annotate(root, ns);
+}

@@ -1,0 +1,27 @@
+/* Stage 1: read a source document and check it against schema/source.rng. */
+#ifndef GW_SOURCE_H
+#define GW_SOURCE_H
+
+#include "base.h"
+
+#include <libxml/tree.h>
+
+#define GW_SOURCE_NS "urn:gongwen:source:1"
+#define GW_ANNOTATION_NS "urn:gongwen:annotation"
+
+gw_status gw_source_stage_new(gw_ctx *ctx);
+void gw_source_stage_drop(struct gw_source_stage *stage);
+
+/* Parses without network or external entities and validates; NULL after reporting. */
+xmlDocPtr gw_source_load(gw_ctx *ctx, const char *path);
+
+/* Marks every element with its source line (gw:line), so later stages can point back to it. */
+void gw_source_annotate_lines(xmlDocPtr doc);
+
+/* Reports libxml2's structured errors as file:line: error: message, through ctx. */
+void gw_xml_error_handler(void *ctx, xmlErrorPtr error);
+
+/* Parses an XML file with the safe options every stage uses; NULL after reporting. */
+xmlDocPtr gw_xml_read(gw_ctx *ctx, const char *path);
+
+#endif

@@ -1,0 +1,144 @@
+#include "transform.h"
+
+#include "ctx.h"
+#include "source.h"
+
+#include <libxslt/security.h>
+#include <libxslt/transform.h>
+#include <libxslt/xslt.h>
+#include <libxslt/xsltInternals.h>
+#include <libxslt/variables.h>
+#include <libxslt/xsltutils.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct gw_transform_stage {
+    xsltStylesheetPtr sheet;
+    xsltSecurityPrefsPtr security;
+};
+
+/* libxslt prints messages (xsl:message, its own errors) in pieces through a printf-like hook;
+ * collect them and report each line once, pointing at the source when the stylesheet gave a
+ * line number ("12: reference to …"). */
+typedef struct message_sink {
+    gw_ctx *ctx;
+    const char *source_path;
+    gw_buf text;
+} message_sink;
+
+static void collect_message(void *data, const char *fmt, ...)
+{
+    message_sink *sink = data;
+    va_list ap;
+    va_start(ap, fmt);
+    char tmp[1024];
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        gw_buf_add(&sink->text, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
+}
+
+static void flush_messages(message_sink *sink)
+{
+    if (!sink->text.data)
+        return;
+    char *save = NULL;
+    for (char *line = strtok_r(sink->text.data, "\n", &save); line;
+         line = strtok_r(NULL, "\n", &save)) {
+        if (!*line || strncmp(line, "xsl:message", 11) == 0 || strncmp(line, "No result", 9) == 0)
+            continue;
+        char *end = NULL;
+        long n = strtol(line, &end, 10);
+        if (end != line && end && end[0] == ':' && end[1] == ' ')
+            gw_error(sink->ctx, (gw_pos){sink->source_path, (int)n}, "%s", end + 2);
+        else
+            gw_error(sink->ctx, (gw_pos){sink->source_path, 0}, "%s", line);
+    }
+    gw_buf_free(&sink->text);
+}
+
+gw_status gw_transform_stage_new(gw_ctx *ctx)
+{
+    struct gw_transform_stage *st = gw_xcalloc(1, sizeof *st);
+    ctx->xform = st;
+    /* Stylesheets may read (xsl:import, document()) but never write or reach the network. */
+    st->security = xsltNewSecurityPrefs();
+    xsltSetSecurityPrefs(st->security, XSLT_SECPREF_WRITE_FILE, xsltSecurityForbid);
+    xsltSetSecurityPrefs(st->security, XSLT_SECPREF_CREATE_DIRECTORY, xsltSecurityForbid);
+    xsltSetSecurityPrefs(st->security, XSLT_SECPREF_WRITE_NETWORK, xsltSecurityForbid);
+    xsltSetSecurityPrefs(st->security, XSLT_SECPREF_READ_NETWORK, xsltSecurityForbid);
+
+    char *path = gw_data_path(ctx, "stylesheets/gongwen.xsl");
+    message_sink sink = {ctx, path, {0}};
+    xsltSetGenericErrorFunc(&sink, collect_message);
+    xmlDocPtr doc = gw_xml_read(ctx, path);
+    if (doc) {
+        st->sheet = xsltParseStylesheetDoc(doc);
+        if (!st->sheet)
+            xmlFreeDoc(doc);
+    }
+    flush_messages(&sink);
+    xsltSetGenericErrorFunc(NULL, NULL);
+    if (!st->sheet) {
+        if (doc)
+            gw_error(ctx, (gw_pos){path, 0}, "the stylesheet does not compile");
+        free(path);
+        return GW_ERR_SYSTEM;
+    }
+    free(path);
+    return GW_OK;
+}
+
+void gw_transform_stage_drop(struct gw_transform_stage *st)
+{
+    if (!st)
+        return;
+    if (st->sheet)
+        xsltFreeStylesheet(st->sheet);
+    if (st->security)
+        xsltFreeSecurityPrefs(st->security);
+    free(st);
+}
+
+xmlDocPtr gw_transform(gw_ctx *ctx, xmlDocPtr source, const char *source_path)
+{
+    struct gw_transform_stage *st = ctx->xform;
+    message_sink sink = {ctx, source_path, {0}};
+    xsltSetGenericErrorFunc(&sink, collect_message);
+    xsltTransformContextPtr tc = xsltNewTransformContext(st->sheet, source);
+    xsltSetCtxtSecurityPrefs(st->security, tc);
+    xsltSetTransformErrorFunc(tc, &sink, collect_message);
+    xsltQuoteOneUserParam(tc, BAD_CAST "generator", BAD_CAST "gongwen " GW_VERSION);
+    for (size_t i = 0; i < ctx->n_params; i++) {
+        char *name = gw_xstrdup(ctx->params[i]);
+        char *eq = strchr(name, '=');
+        if (eq) {
+            *eq = '\0';
+            xsltQuoteOneUserParam(tc, BAD_CAST name, BAD_CAST(eq + 1));
+        }
+        free(name);
+    }
+    int before = ctx->errors;
+    xmlDocPtr out = xsltApplyStylesheetUser(st->sheet, source, NULL, NULL, NULL, tc);
+    bool failed = tc->state != XSLT_STATE_OK;
+    xsltFreeTransformContext(tc);
+    flush_messages(&sink);
+    xsltSetGenericErrorFunc(NULL, NULL);
+    if (!out || failed || ctx->errors > before) {
+        if (ctx->errors == before)
+            gw_error(ctx, (gw_pos){source_path, 0}, "the stylesheets could not transform it");
+        xmlFreeDoc(out);
+        return NULL;
+    }
+    return out;
+}
+
+gw_status gw_transform_write(gw_ctx *ctx, xmlDocPtr layout, FILE *out)
+{
+    int n = xsltSaveResultToFile(out, layout, ctx->xform->sheet);
+    if (n < 0 || fflush(out) != 0) {
+        gw_error(ctx, (gw_pos){NULL, 0}, "cannot write the layout");
+        return GW_ERR_SYSTEM;
+    }
+    return GW_OK;
+}

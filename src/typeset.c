@@ -1,0 +1,646 @@
+#include "typeset.h"
+
+#include "fonts.h"
+
+#include <math.h>
+#include <pango/pangocairo.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Positions are compared with this slack (pt) so that rounding never costs a line. */
+#define EPS 0.01
+/* Pango rounds widths to 1/1024 pt; this much extra width keeps a full line of 28 grid
+ * characters from losing its last one to rounding, and is far too small for another. */
+#define WIDTH_SLACK 64
+
+/* One line of text (or a row of cells) before it is given its place on a page. Item
+ * positions are relative to the left edge of the type area and to the baseline. */
+typedef struct set_line {
+    double cell;  /* height of the line's cell */
+    double base;  /* baseline below the top of the cell */
+    double size;  /* em size, for the em box */
+    double width; /* logical width */
+    gw_item *items;
+    size_t n_items, cap_items;
+    int line;
+} set_line;
+
+typedef struct line_list {
+    set_line *v;
+    size_t n, cap;
+} line_list;
+
+typedef struct typesetter {
+    gw_ctx *ctx;
+    const gw_layout *L;
+    const char *path;
+    gw_doc *doc;
+    PangoContext *pc;
+    bool failed;
+    /* Where the flow stands: the page, the cursor below the type area's top, and the bottom of
+     * the last text's em box (rules are placed from it). */
+    size_t page;
+    double y, ink_bottom;
+    bool page_empty;
+} typesetter;
+
+static double ln_pt(const typesetter *T)
+{
+    return T->L->area_h / T->L->lines;
+}
+
+static double ch_pt(const typesetter *T)
+{
+    return T->L->area_w / T->L->chars;
+}
+
+static double len(const typesetter *T, gw_len l, double em)
+{
+    return gw_len_pt(T->L, l, em);
+}
+
+static void fail(typesetter *T, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void fail(typesetter *T, int line, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    gw_verror(T->ctx, (gw_pos){T->path, line}, "error", fmt, ap);
+    va_end(ap);
+    T->failed = true;
+}
+
+static const gw_font *font_for(typesetter *T, PangoFont *pf)
+{
+    for (size_t i = 0; i < T->doc->n_fonts; i++)
+        if (gw_font_pango(T->doc->fonts[i]) == pf)
+            return T->doc->fonts[i];
+    gw_font *f = gw_font_new(pf);
+    *GW_PUSH(T->doc->fonts, T->doc->n_fonts, T->doc->cap_fonts) = f;
+    return f;
+}
+
+static const gw_span *span_at(const gw_text *t, size_t offset)
+{
+    for (size_t i = 0; i < t->n_spans; i++)
+        if (offset >= t->spans[i].start && offset < t->spans[i].end)
+            return &t->spans[i];
+    return t->n_spans ? &t->spans[t->n_spans - 1] : NULL;
+}
+
+/* Role names outlive the layout: the document keeps its own copies for the backends. */
+static const char *role_name(typesetter *T, int face)
+{
+    gw_doc *doc = T->doc;
+    if (!doc->roles) {
+        doc->n_roles = T->L->n_faces;
+        doc->roles = gw_xcalloc(doc->n_roles, sizeof *doc->roles);
+        for (size_t i = 0; i < doc->n_roles; i++)
+            doc->roles[i] = gw_xstrdup(T->L->faces[i].role);
+    }
+    return (size_t)face < doc->n_roles ? doc->roles[face] : "";
+}
+
+static PangoLayout *new_layout(typesetter *T, const gw_text *t, bool grid)
+{
+    PangoLayout *lay = pango_layout_new(T->pc);
+    pango_layout_set_text(lay, t->utf8, (int)t->len);
+    PangoAttrList *al = pango_attr_list_new();
+    for (size_t i = 0; i < t->n_spans; i++) {
+        const gw_span *s = &t->spans[i];
+        PangoFontDescription *d = pango_font_description_new();
+        pango_font_description_set_family(d, T->L->faces[s->style.face].family);
+        pango_font_description_set_size(d, (int)lround(s->style.size * PANGO_SCALE));
+        PangoAttribute *a = pango_attr_font_desc_new(d);
+        pango_font_description_free(d);
+        a->start_index = (guint)s->start;
+        a->end_index = (guint)s->end;
+        pango_attr_list_insert(al, a);
+        if (grid) {
+            /* Each character advances one grid character: 156 mm / 28 on a 16 pt face is
+             * 15.79 pt, so the spacing is slightly negative. Rounded down, so that rounding
+             * never makes a line of 28 one unit too wide. */
+            a = pango_attr_letter_spacing_new(
+                (int)floor((ch_pt(T) - s->style.size) * PANGO_SCALE));
+            a->start_index = (guint)s->start;
+            a->end_index = (guint)s->end;
+            pango_attr_list_insert(al, a);
+        }
+    }
+    pango_layout_set_attributes(lay, al);
+    pango_attr_list_unref(al);
+    return lay;
+}
+
+static void set_width(PangoLayout *lay, double width)
+{
+    pango_layout_set_width(lay, (int)ceil(width * PANGO_SCALE) + WIDTH_SLACK);
+    pango_layout_set_wrap(lay, PANGO_WRAP_WORD_CHAR);
+}
+
+static void add_clusters(gw_glyph_run *run, const PangoGlyphString *gs, const PangoItem *item,
+                         size_t *cap)
+{
+    /* Glyphs that share a log_cluster form one cluster; its bytes run to the next one's. */
+    int i = 0;
+    while (i < gs->num_glyphs) {
+        int start = gs->log_clusters[i];
+        int j = i;
+        int glyphs = 0;
+        while (j < gs->num_glyphs && gs->log_clusters[j] == start) {
+            if (gs->glyphs[j].glyph != PANGO_GLYPH_EMPTY)
+                glyphs++;
+            j++;
+        }
+        int end = j < gs->num_glyphs ? gs->log_clusters[j] : item->length;
+        if (end > start)
+            *GW_PUSH(run->clusters, run->n_clusters, *cap) = (gw_cluster){end - start, glyphs};
+        i = j;
+    }
+}
+
+/* Converts a Pango line into glyph runs, starting at x, compressed by scale. */
+static void add_line_runs(typesetter *T, const gw_text *t, PangoLayoutLine *line, double x,
+                          double scale, set_line *out)
+{
+    for (GSList *l = line->runs; l; l = l->next) {
+        PangoGlyphItem *gi = l->data;
+        PangoItem *item = gi->item;
+        PangoGlyphString *gs = gi->glyphs;
+        const gw_span *span = span_at(t, (size_t)item->offset);
+        gw_item *it = GW_PUSH(out->items, out->n_items, out->cap_items);
+        memset(it, 0, sizeof *it);
+        it->kind = GW_ITEM_GLYPHS;
+        it->line = out->line;
+        gw_glyph_run *run = &it->u.run;
+        run->font = font_for(T, item->analysis.font);
+        run->role = span ? role_name(T, span->style.face) : "";
+        run->size = span ? span->style.size : 0;
+        run->color = span ? span->style.color : 0;
+        run->x = x;
+        run->scale_x = scale;
+        run->text = gw_xstrndup(t->utf8 + item->offset, (size_t)item->length);
+        run->text_len = (size_t)item->length;
+        run->glyphs = gw_xcalloc((size_t)gs->num_glyphs, sizeof *run->glyphs);
+        double gx = 0;
+        for (int i = 0; i < gs->num_glyphs; i++) {
+            PangoGlyphInfo *g = &gs->glyphs[i];
+            if (g->glyph & PANGO_GLYPH_UNKNOWN_FLAG) {
+                gunichar c = g->glyph & ~PANGO_GLYPH_UNKNOWN_FLAG;
+                fail(T, out->line, "no font has the character U+%04X \"%s\"", (unsigned)c,
+                     run->text);
+            } else if (g->glyph != PANGO_GLYPH_EMPTY) {
+                run->glyphs[run->n_glyphs++] = (gw_glyph){
+                    g->glyph, gx + (double)g->geometry.x_offset / PANGO_SCALE,
+                    (double)g->geometry.y_offset / PANGO_SCALE};
+            }
+            gx += (double)g->geometry.width / PANGO_SCALE;
+        }
+        size_t cap = 0;
+        add_clusters(run, gs, item, &cap);
+        run->advance = gx;
+        x += gx * scale;
+    }
+}
+
+static set_line *new_line(line_list *out, const typesetter *T, double size, bool cell_em, int src)
+{
+    set_line *sl = GW_PUSH(out->v, out->n, out->cap);
+    memset(sl, 0, sizeof *sl);
+    sl->size = size;
+    sl->line = src;
+    if (cell_em) {
+        sl->cell = size;
+        sl->base = T->L->em_top * size;
+    } else {
+        /* The em box is centred in the line's cell. */
+        sl->cell = ln_pt(T);
+        sl->base = sl->cell / 2 + (T->L->em_top - 0.5) * size;
+    }
+    return sl;
+}
+
+static int count_lines(PangoLayout *lay, double width)
+{
+    set_width(lay, width);
+    return pango_layout_get_line_count(lay);
+}
+
+/* Sets a paragraph into lines within [x_left, x_left + width]. */
+static void set_para(typesetter *T, const gw_block *b, double x_left, double width, line_list *out)
+{
+    double size = b->style.size;
+    double left = len(T, b->left, size), right = len(T, b->right, size);
+    double hang = len(T, b->hang, size);
+    x_left += left + hang;
+    width -= left + right + hang;
+    PangoLayout *lay = new_layout(T, &b->text, b->grid);
+    double scale = 1;
+    if (b->fit_compress) {
+        PangoRectangle logical;
+        pango_layout_get_extents(lay, NULL, &logical);
+        double natural = (double)logical.width / PANGO_SCALE;
+        double max = b->max_width.set ? len(T, b->max_width, size) : width;
+        if (natural > max)
+            scale = max / natural;
+        double w = natural * scale;
+        set_line *sl = new_line(out, T, size, b->cell_em, b->line);
+        sl->width = w;
+        double x = b->align == GW_CENTER   ? x_left + (width - w) / 2
+                   : b->align == GW_RIGHT ? x_left + width - w
+                                          : x_left;
+        PangoLayoutLine *line = pango_layout_get_line_readonly(lay, 0);
+        add_line_runs(T, &b->text, line, x, scale, sl);
+        g_object_unref(lay);
+        return;
+    }
+    double set_w = width;
+    bool forced = memchr(b->text.utf8, '\n', b->text.len) != NULL;
+    if (b->balance && !forced) {
+        /* The fewest lines the text needs, then the narrowest measure that keeps that many:
+         * lines of nearly equal length. */
+        int n = count_lines(lay, width);
+        if (n > 1) {
+            double lo = width / n, hi = width;
+            for (int k = 0; k < 20; k++) {
+                double mid = (lo + hi) / 2;
+                if (count_lines(lay, mid) > n)
+                    lo = mid;
+                else
+                    hi = mid;
+            }
+            set_w = hi;
+        }
+    }
+    set_width(lay, set_w);
+    pango_layout_set_indent(lay, (int)lround((hang > 0 ? -hang : len(T, b->indent, size)) *
+                                             PANGO_SCALE));
+    if (b->align == GW_JUSTIFY) {
+        pango_layout_set_justify(lay, TRUE);
+        pango_layout_set_alignment(lay, PANGO_ALIGN_LEFT);
+    } else {
+        pango_layout_set_alignment(lay, b->align == GW_CENTER  ? PANGO_ALIGN_CENTER
+                                        : b->align == GW_RIGHT ? PANGO_ALIGN_RIGHT
+                                                               : PANGO_ALIGN_LEFT);
+    }
+    /* A hanging paragraph's first line starts hang to the left of the others. */
+    double x0 = x_left - hang + (width - set_w) / 2;
+    if (b->align != GW_CENTER)
+        x0 = x_left - hang;
+    PangoLayoutIter *iter = pango_layout_get_iter(lay);
+    do {
+        PangoLayoutLine *line = pango_layout_iter_get_line_readonly(iter);
+        PangoRectangle logical;
+        pango_layout_iter_get_line_extents(iter, NULL, &logical);
+        set_line *sl = new_line(out, T, size, b->cell_em, b->line);
+        sl->width = (double)logical.width / PANGO_SCALE;
+        double lx = (double)logical.x / PANGO_SCALE;
+        if (hang > 0)
+            lx += hang; /* Pango indents the others by hang; we moved the origin instead */
+        add_line_runs(T, &b->text, line, x0 + lx, 1, sl);
+    } while (pango_layout_iter_next_line(iter));
+    pango_layout_iter_free(iter);
+    g_object_unref(lay);
+}
+
+static void set_row(typesetter *T, const gw_block *b, line_list *out)
+{
+    set_line *sl = new_line(out, T, b->style.size, false, b->line);
+    double prev_right = -1;
+    for (size_t i = 0; i < b->n_cells; i++) {
+        const gw_cell *c = &b->cells[i];
+        double size = c->text.n_spans ? c->text.spans[0].style.size : b->style.size;
+        PangoLayout *lay = new_layout(T, &c->text, b->grid);
+        PangoRectangle logical;
+        pango_layout_get_extents(lay, NULL, &logical);
+        double w = (double)logical.width / PANGO_SCALE;
+        double inset = len(T, c->inset, size);
+        double x = c->align == GW_RIGHT    ? T->L->area_w - inset - w
+                   : c->align == GW_CENTER ? (T->L->area_w - w) / 2
+                                           : inset;
+        if (x < prev_right - EPS || x + w > T->L->area_w + EPS || x < -EPS)
+            fail(T, b->line, "the parts of this line do not fit side by side in the type area");
+        prev_right = x + w;
+        if (pango_layout_get_line_count(lay) > 1)
+            fail(T, b->line, "a line of the row breaks; it must fit on one line");
+        add_line_runs(T, &c->text, pango_layout_get_line_readonly(lay, 0), x, 1, sl);
+        g_object_unref(lay);
+    }
+}
+
+static void set_group(typesetter *T, const gw_block *b, line_list *out)
+{
+    /* Lines are set flush left at their shift, then the group is aligned as one box. */
+    size_t first = out->n;
+    double box = 0;
+    for (size_t i = 0; i < b->n_children; i++) {
+        const gw_block *c = &b->children[i];
+        double shift = len(T, c->shift, c->style.size);
+        size_t from = out->n;
+        gw_block para = *c;
+        para.align = GW_LEFT;
+        set_para(T, &para, shift, T->L->area_w - shift, out);
+        for (size_t k = from; k < out->n; k++)
+            if (shift + out->v[k].width > box)
+                box = shift + out->v[k].width;
+    }
+    double inset = len(T, b->inset, b->style.size);
+    double x = b->align == GW_RIGHT    ? T->L->area_w - inset - box
+               : b->align == GW_CENTER ? (T->L->area_w - box) / 2
+                                       : inset;
+    if (x < -EPS)
+        fail(T, b->line, "these lines are too long to be set as one block");
+    for (size_t k = first; k < out->n; k++)
+        for (size_t j = 0; j < out->v[k].n_items; j++)
+            out->v[k].items[j].u.run.x += x;
+}
+
+static void set_block(typesetter *T, const gw_block *b, line_list *out)
+{
+    switch (b->kind) {
+    case GW_BLOCK_PARA:
+        set_para(T, b, 0, T->L->area_w, out);
+        break;
+    case GW_BLOCK_ROW:
+        set_row(T, b, out);
+        break;
+    case GW_BLOCK_GROUP:
+        set_group(T, b, out);
+        break;
+    case GW_BLOCK_RULE:
+        break;
+    }
+}
+
+static void free_lines(line_list *ll, bool items_moved)
+{
+    for (size_t i = 0; i < ll->n; i++) {
+        if (!items_moved)
+            for (size_t j = 0; j < ll->v[i].n_items; j++) {
+                gw_item *it = &ll->v[i].items[j];
+                if (it->kind == GW_ITEM_GLYPHS) {
+                    free(it->u.run.glyphs);
+                    free(it->u.run.text);
+                    free(it->u.run.clusters);
+                }
+            }
+        free(ll->v[i].items);
+    }
+    free(ll->v);
+    ll->v = NULL;
+    ll->n = ll->cap = 0;
+}
+
+static gw_page *page(typesetter *T, size_t i)
+{
+    return &T->doc->pages[i];
+}
+
+static void add_page(typesetter *T)
+{
+    gw_page *p = GW_PUSH(T->doc->pages, T->doc->n_pages, T->doc->cap_pages);
+    memset(p, 0, sizeof *p);
+    p->width = T->L->page_w;
+    p->height = T->L->page_h;
+}
+
+static void new_page(typesetter *T)
+{
+    add_page(T);
+    T->page = T->doc->n_pages - 1;
+    T->y = 0;
+    T->ink_bottom = 0;
+    T->page_empty = true;
+}
+
+static void push_item(typesetter *T, size_t pg, gw_item it)
+{
+    gw_page *p = page(T, pg);
+    *GW_PUSH(p->items, p->n_items, p->cap_items) = it;
+}
+
+/* Puts a set line on page pg with its cell's top at y (below the type area's top). */
+static void put_line(typesetter *T, size_t pg, set_line *sl, double y)
+{
+    double baseline = T->L->area_top + y + sl->base;
+    for (size_t j = 0; j < sl->n_items; j++) {
+        gw_item it = sl->items[j];
+        it.u.run.x += T->L->area_left;
+        it.u.run.y += baseline;
+        push_item(T, pg, it);
+    }
+    sl->n_items = 0; /* the page owns them now */
+}
+
+static void put_rule(typesetter *T, size_t pg, const gw_block *b, double y)
+{
+    double len_pt = b->length.set ? len(T, b->length, b->style.size) : T->L->area_w;
+    double x0 = T->L->area_left + (T->L->area_w - len_pt) / 2;
+    gw_item it = {.kind = GW_ITEM_RULE, .line = b->line};
+    it.u.rule = (gw_rule){x0, x0 + len_pt, T->L->area_top + y,
+                          len(T, b->thickness, b->style.size), b->style.color};
+    push_item(T, pg, it);
+}
+
+static double lines_height(const line_list *ll, size_t from)
+{
+    double h = 0;
+    for (size_t i = from; i < ll->n; i++)
+        h += ll->v[i].cell;
+    return h;
+}
+
+static void add_outline(typesetter *T, const gw_block *b)
+{
+    if (b->outline_level < 0)
+        return;
+    gw_outline_entry *e = GW_PUSH(T->doc->outline, T->doc->n_outline, T->doc->cap_outline);
+    const char *title = b->outline_title ? b->outline_title : b->text.utf8;
+    e->title = gw_xstrdup(title);
+    for (char *p = e->title; *p; p++)
+        if (*p == '\n')
+            *p = ' ';
+    e->level = b->outline_level;
+    e->page = (int)T->page + 1;
+    e->y = T->L->area_top + T->y;
+}
+
+static void flow_block(typesetter *T, const gw_block *b, const gw_block *next)
+{
+    double area_h = T->L->area_h;
+    double before = T->page_empty ? 0 : len(T, b->before, b->style.size);
+    if (b->at.set) {
+        T->y = len(T, b->at, b->style.size);
+        before = 0;
+    }
+    if (b->kind == GW_BLOCK_RULE) {
+        double y = (b->before_from_ink ? T->ink_bottom : T->y) + before;
+        put_rule(T, T->page, b, y);
+        T->y = y + len(T, b->thickness, b->style.size) / 2;
+        T->ink_bottom = T->y;
+        T->page_empty = false;
+        return;
+    }
+    line_list ll = {0};
+    set_block(T, b, &ll);
+    double need = before + lines_height(&ll, 0);
+    bool keep = b->keep_together || b->kind == GW_BLOCK_ROW;
+    if (b->keep_with_next && next) {
+        /* The block and the first line of the next one stay on one page. */
+        keep = true;
+        need += len(T, next->before, next->style.size) + ln_pt(T);
+    }
+    if (keep && !T->page_empty && T->y + need > area_h + EPS && need <= area_h) {
+        new_page(T);
+        before = 0;
+    }
+    T->y += before;
+    for (size_t i = 0; i < ll.n; i++) {
+        set_line *sl = &ll.v[i];
+        if (!T->page_empty && T->y + sl->cell > area_h + EPS)
+            new_page(T);
+        if (i == 0)
+            add_outline(T, b);
+        put_line(T, T->page, sl, T->y);
+        T->ink_bottom = T->y + sl->base + (1 - T->L->em_top) * sl->size;
+        T->y += sl->cell;
+        T->page_empty = false;
+    }
+    free_lines(&ll, false);
+}
+
+/* The colophon: its last rule on the bottom edge of the type area, on the last page, which is
+ * even when the layout asks for it; blank pages are added where needed. Returns the colophon's
+ * page, or -1 when there is none. */
+static long place_colophon(typesetter *T)
+{
+    const gw_layout *L = T->L;
+    if (!L->has_colophon)
+        return -1;
+    line_list ll = {0};
+    size_t *first_line = gw_xcalloc(L->n_colophon + 1, sizeof *first_line);
+    for (size_t i = 0; i < L->n_colophon; i++) {
+        first_line[i] = ll.n;
+        set_block(T, &L->colophon[i], &ll);
+    }
+    first_line[L->n_colophon] = ll.n;
+    double height = lines_height(&ll, 0);
+    size_t last = T->page;
+    bool fits = T->page_empty || T->y <= L->area_h - height + EPS;
+    size_t target = fits ? last : last + 1;
+    if (L->colophon_even)
+        while ((target + 1) % 2 != 0)
+            target++;
+    while (T->doc->n_pages <= target)
+        add_page(T);
+    double y = L->area_h;
+    for (size_t i = L->n_colophon; i-- > 0;) {
+        const gw_block *b = &L->colophon[i];
+        if (b->kind == GW_BLOCK_RULE) {
+            put_rule(T, target, b, y);
+            continue;
+        }
+        for (size_t k = first_line[i + 1]; k-- > first_line[i];) {
+            y -= ll.v[k].cell;
+            put_line(T, target, &ll.v[k], y);
+        }
+    }
+    free(first_line);
+    free_lines(&ll, false);
+    return (long)target;
+}
+
+static void place_folios(typesetter *T, long colophon_page, size_t last_text_page)
+{
+    const gw_layout *L = T->L;
+    const gw_folio *f = &L->folio;
+    if (!f->present)
+        return;
+    for (size_t i = 0; i < T->doc->n_pages; i++) {
+        bool after_text = colophon_page >= 0 && i > last_text_page;
+        bool blank_before = colophon_page >= 0 && (size_t)colophon_page > last_text_page + 1;
+        if ((f->omit == GW_OMIT_AFTER_BLANK && after_text && blank_before) ||
+            (f->omit == GW_OMIT_COLOPHON && (after_text || (long)i == colophon_page)))
+            continue;
+        int n = (int)i + 1;
+        char *s = gw_xasprintf("%s%d%s", f->prefix ? f->prefix : "", n, f->suffix ? f->suffix : "");
+        gw_text t = {s, strlen(s), &(gw_span){0, strlen(s), f->style}, 1};
+        gw_block b = {.kind = GW_BLOCK_PARA, .style = f->style, .text = t, .outline_level = -1};
+        line_list ll = {0};
+        set_para(T, &b, 0, L->area_w, &ll);
+        set_line *sl = &ll.v[0];
+        double inset = len(T, f->inset, f->style.size);
+        gw_align side = n % 2 ? f->odd : f->even;
+        double x = side == GW_RIGHT    ? L->area_w - inset - sl->width
+                   : side == GW_CENTER ? (L->area_w - sl->width) / 2
+                                       : inset;
+        for (size_t j = 0; j < sl->n_items; j++)
+            sl->items[j].u.run.x += x;
+        /* The em box, and with it the dashes, centred on the line `below` under the area. */
+        double centre = L->area_h + len(T, f->below, f->style.size);
+        sl->base = f->style.size * (L->em_top - 0.5);
+        put_line(T, i, sl, centre);
+        page(T, i)->folio = n;
+        free_lines(&ll, false);
+        free(s);
+    }
+}
+
+gw_doc *gw_typeset(gw_ctx *ctx, const gw_layout *L, const char *source_path)
+{
+    typesetter T = {.ctx = ctx,
+                    .L = L,
+                    .path = source_path,
+                    .doc = gw_xcalloc(1, sizeof(gw_doc)),
+                    .pc = gw_fonts_context(ctx)};
+    gw_doc *doc = T.doc;
+    doc->title = gw_xstrdup(L->title ? L->title : "");
+    doc->author = gw_xstrdup(L->author ? L->author : "");
+    doc->subject = gw_xstrdup(L->subject ? L->subject : "");
+    doc->keywords = gw_xstrdup(L->keywords ? L->keywords : "");
+    doc->creator = gw_xstrdup(L->creator ? L->creator : "gongwen");
+    new_page(&T);
+    for (size_t i = 0; i < L->n_flow; i++)
+        flow_block(&T, &L->flow[i], i + 1 < L->n_flow ? &L->flow[i + 1] : NULL);
+    size_t last_text_page = T.page;
+    long colophon_page = place_colophon(&T);
+    place_folios(&T, colophon_page, last_text_page);
+    if (T.failed) {
+        gw_doc_drop(doc);
+        return NULL;
+    }
+    return doc;
+}
+
+void gw_doc_drop(gw_doc *doc)
+{
+    if (!doc)
+        return;
+    for (size_t i = 0; i < doc->n_pages; i++) {
+        gw_page *p = &doc->pages[i];
+        for (size_t j = 0; j < p->n_items; j++) {
+            if (p->items[j].kind == GW_ITEM_GLYPHS) {
+                free(p->items[j].u.run.glyphs);
+                free(p->items[j].u.run.text);
+                free(p->items[j].u.run.clusters);
+            }
+        }
+        free(p->items);
+    }
+    free(doc->pages);
+    for (size_t i = 0; i < doc->n_outline; i++)
+        free(doc->outline[i].title);
+    free(doc->outline);
+    for (size_t i = 0; i < doc->n_fonts; i++)
+        gw_font_drop(doc->fonts[i]);
+    free(doc->fonts);
+    for (size_t i = 0; i < doc->n_roles; i++)
+        free(doc->roles[i]);
+    free(doc->roles);
+    free(doc->title);
+    free(doc->author);
+    free(doc->subject);
+    free(doc->keywords);
+    free(doc->creator);
+    free(doc->date);
+    free(doc);
+}

@@ -1,0 +1,92 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!-- Every number of GB/T 9704-2012 that the layout uses, as a named parameter. Each can be
+     overridden from the command line (gongwen render -p NAME=VALUE, or xsltproc stringparam).
+     Units are those of the layout vocabulary (doc/layout.md): mm, pt, ln (one grid line,
+     225 mm / 22), ch (one grid character, 156 mm / 28) and em (the element's own size). -->
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+
+  <!-- §5.1, §5.2: A4 paper, type area 156 × 225 mm, 37 mm from the top, 28 mm from the left. -->
+  <xsl:param name="page-width">210mm</xsl:param>
+  <xsl:param name="page-height">297mm</xsl:param>
+  <xsl:param name="area-top">37mm</xsl:param>
+  <xsl:param name="area-left">28mm</xsl:param>
+  <xsl:param name="area-width">156mm</xsl:param>
+  <xsl:param name="area-height">225mm</xsl:param>
+  <!-- §5.2.2: 22 lines of 28 characters fill the type area. -->
+  <xsl:param name="lines-per-page">22</xsl:param>
+  <xsl:param name="chars-per-line">28</xsl:param>
+  <!-- Where the ideographic em box's top lies above the baseline, in em (0.88 in CJK faces). -->
+  <xsl:param name="em-top">0.88</xsl:param>
+
+  <!-- §5.2.3 and §7: sizes in points (三号 16, 二号 22, 四号 14). -->
+  <xsl:param name="body-size">16pt</xsl:param>
+  <xsl:param name="title-size">22pt</xsl:param>
+  <xsl:param name="colophon-size">14pt</xsl:param>
+  <xsl:param name="folio-size">14pt</xsl:param>
+  <!-- The standard sets no size for the mark; 小初 (36 pt) is common. A name too long for the
+       type area is compressed horizontally to fit rather than set smaller. -->
+  <xsl:param name="mark-size">36pt</xsl:param>
+  <xsl:param name="mark-max-width">156mm</xsl:param>
+
+  <!-- Faces by role. The names are those of the licensed faces; fonts/fonts.conf maps them to
+       free substitutes, and a user's own licensed fonts win where present. -->
+  <xsl:param name="face-body">FangSong_GB2312</xsl:param>
+  <xsl:param name="face-mark">FZXiaoBiaoSong-B05S</xsl:param>
+  <xsl:param name="face-title">FZXiaoBiaoSong-B05S</xsl:param>
+  <xsl:param name="face-hei">SimHei</xsl:param>
+  <xsl:param name="face-kai">KaiTi_GB2312</xsl:param>
+  <xsl:param name="face-folio">SimSun</xsl:param>
+
+  <!-- §6.2: red is Y80% M80%; on screen and in PDF an RGB red. -->
+  <xsl:param name="red">#E60012</xsl:param>
+  <xsl:param name="black">#000000</xsl:param>
+
+  <!-- §7.2.4: the mark's top edge 35 mm below the top of the type area. -->
+  <xsl:param name="mark-top">35mm</xsl:param>
+  <!-- §7.2.4: the number two lines below the mark. -->
+  <xsl:param name="number-below-mark">2ln</xsl:param>
+  <!-- §7.2.4, upward documents: number 1 character in from the left, 签发人 1 from the right. -->
+  <xsl:param name="number-inset">1ch</xsl:param>
+  <xsl:param name="signer-inset">1ch</xsl:param>
+  <!-- §7.2.5: the red rule 4 mm below the number, as wide as the type area. Its thickness is
+       not specified; 1 pt is common practice. -->
+  <xsl:param name="rule-below-number">4mm</xsl:param>
+  <xsl:param name="rule-thickness">1pt</xsl:param>
+  <xsl:param name="rule-length">156mm</xsl:param>
+
+  <!-- §7.3.1: the title two lines below the red rule. -->
+  <xsl:param name="title-below-rule">2ln</xsl:param>
+  <!-- §7.3.2/§7.3.3: the first text one blank line below the title. -->
+  <xsl:param name="text-below-title">1ln</xsl:param>
+  <!-- §7.3.3: paragraphs indented two characters. -->
+  <xsl:param name="para-indent">2ch</xsl:param>
+  <!-- Face of the 第X条 label: body (default) or hei. -->
+  <xsl:param name="article-label-face">body</xsl:param>
+  <!-- Chapter (章) and section (节) headings: centred, in Hei. -->
+  <xsl:param name="chapter-face">hei</xsl:param>
+  <xsl:param name="section-face">hei</xsl:param>
+
+  <!-- §7.3.5.2 (no seal): signature one blank line below the text, two characters in from the
+       right; the date on the next line, starting two characters right of the signature. -->
+  <xsl:param name="signature-below-text">1ln</xsl:param>
+  <xsl:param name="signature-inset">2ch</xsl:param>
+  <xsl:param name="date-shift">2ch</xsl:param>
+
+  <!-- §7.4: colophon rules 0.35 mm (first and last) and 0.25 mm (between), as wide as the
+       type area; 印发机关 and 印发日期 one character in from each side. -->
+  <xsl:param name="colophon-thick">0.35mm</xsl:param>
+  <xsl:param name="colophon-thin">0.25mm</xsl:param>
+  <xsl:param name="colophon-inset">1em</xsl:param>
+
+  <!-- §7.5: page numbers 4号 Song digits between em dashes, the dashes 7 mm below the type
+       area; odd pages right, even pages left, one character in. -->
+  <xsl:param name="folio-below-area">7mm</xsl:param>
+  <xsl:param name="folio-inset">1em</xsl:param>
+  <xsl:param name="folio-prefix">— </xsl:param>
+  <xsl:param name="folio-suffix"> —</xsl:param>
+  <!-- §7.5: which pages carry no number: "after-blank" (a blank page before the colophon and the
+       colophon page), "colophon" (the colophon page always), or "none". -->
+  <xsl:param name="folio-omit">after-blank</xsl:param>
+  <!-- The colophon on the last page, and that page even (printed on both sides). -->
+  <xsl:param name="colophon-parity">even</xsl:param>
+</xsl:stylesheet>

@@ -1,0 +1,51 @@
+#!/bin/sh
+# Ensure the Debian packages gongwen needs to build, test and run are installed.
+#
+#   tools/deps.sh            install what is missing (as root), or tell how to
+#   tools/deps.sh --check    only report; exit 1 if anything is missing
+#
+# Silent and exit 0 when everything is installed.
+set -eu
+
+# Edit this list to add or remove build/test dependencies.
+PACKAGES="gcc make pkg-config libxml2-dev libxslt1-dev libcairo2-dev
+libpango1.0-dev libharfbuzz-dev libfreetype-dev libfontconfig-dev
+poppler-utils python3 xsltproc libxml2-utils valgrind fontconfig"
+
+check_only=0
+case "${1:-}" in
+    "") ;;
+    --check) check_only=1 ;;
+    -h|--help) sed -n '2,7s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    *) echo "usage: $0 [--check]" >&2; exit 2 ;;
+esac
+
+missing=""
+for p in $PACKAGES; do
+    status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+    case "$status" in
+        *" installed") ;;
+        *) missing="$missing $p" ;;
+    esac
+done
+missing=${missing# }
+
+[ -z "$missing" ] && exit 0
+
+if [ "$check_only" = 1 ]; then
+    echo "gongwen: missing Debian packages: $missing" >&2
+    exit 1
+fi
+
+if [ "$(id -u)" != 0 ]; then
+    printf 'gongwen: missing Debian packages: %s\nrun: sudo apt-get install -y --no-install-recommends %s\n' \
+        "$missing" "$missing" >&2
+    exit 1
+fi
+
+echo "deps: installing $missing" >&2
+if ! ls /var/lib/apt/lists/*_Packages* >/dev/null 2>&1; then
+    apt-get update
+fi
+# shellcheck disable=SC2086  # word splitting of the package list is intended
+DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $missing
