@@ -8,7 +8,7 @@ MANDIR ?= $(PREFIX)/share/man
 DESTDIR ?=
 
 CC ?= cc
-PKGS := libxml-2.0 libxslt pangocairo pangofc fontconfig cairo-pdf cairo-svg
+PKGS := libxml-2.0 libxslt pangocairo pangofc fontconfig cairo-pdf cairo-svg cairo-ft freetype2 harfbuzz-subset
 CFLAGS ?= -O2 -g
 WARN := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-deprecated-declarations
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

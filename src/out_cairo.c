@@ -2,6 +2,7 @@
 #include "backend.h"
 
 #include "ctx.h"
+#include "subset.h"
 
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
@@ -15,7 +16,8 @@ static void set_color(cairo_t *cr, uint32_t c)
                          (c & 0xff) / 255.0);
 }
 
-static void paint_run(cairo_t *cr, const gw_glyph_run *run, cairo_font_options_t *opts)
+static void paint_run(cairo_t *cr, const gw_glyph_run *run, cairo_font_options_t *opts,
+                      const gw_subsets *subsets)
 {
     if (run->n_glyphs == 0)
         return;
@@ -24,7 +26,7 @@ static void paint_run(cairo_t *cr, const gw_glyph_run *run, cairo_font_options_t
     if (run->scale_x != 1)
         cairo_scale(cr, run->scale_x, 1);
     set_color(cr, run->color);
-    cairo_set_font_face(cr, gw_font_cairo_face(run->font));
+    cairo_set_font_face(cr, gw_subsets_face(subsets, run->font));
     cairo_set_font_size(cr, run->size);
     cairo_set_font_options(cr, opts);
     cairo_glyph_t *glyphs = gw_xcalloc(run->n_glyphs, sizeof *glyphs);
@@ -40,7 +42,7 @@ static void paint_run(cairo_t *cr, const gw_glyph_run *run, cairo_font_options_t
     cairo_restore(cr);
 }
 
-static void paint_page(cairo_t *cr, const gw_page *p)
+static void paint_page(cairo_t *cr, const gw_page *p, const gw_subsets *subsets)
 {
     cairo_font_options_t *opts = cairo_font_options_create();
     cairo_font_options_set_hint_style(opts, CAIRO_HINT_STYLE_NONE);
@@ -53,7 +55,7 @@ static void paint_page(cairo_t *cr, const gw_page *p)
             cairo_rectangle(cr, r->x0, r->y - r->thickness / 2, r->x1 - r->x0, r->thickness);
             cairo_fill(cr);
         } else {
-            paint_run(cr, &it->u.run, opts);
+            paint_run(cr, &it->u.run, opts, subsets);
         }
     }
     cairo_font_options_destroy(opts);
@@ -113,14 +115,17 @@ static gw_status write_pdf(gw_ctx *ctx, const gw_doc *doc, long page, const char
         cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, doc->date);
         cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_MOD_DATE, doc->date);
     }
+    gw_subsets *subsets = gw_subsets_new(doc);
     cairo_t *cr = cairo_create(s);
     for (size_t i = 0; i < doc->n_pages; i++) {
         cairo_pdf_surface_set_size(s, doc->pages[i].width, doc->pages[i].height);
-        paint_page(cr, &doc->pages[i]);
+        paint_page(cr, &doc->pages[i], subsets);
         cairo_show_page(cr);
     }
     add_outline(s, doc);
-    return finish(ctx, cr, s, path);
+    gw_status st = finish(ctx, cr, s, path);
+    gw_subsets_drop(subsets);
+    return st;
 }
 
 static gw_status write_png(gw_ctx *ctx, const gw_doc *doc, long page, const char *path)
@@ -133,7 +138,7 @@ static gw_status write_png(gw_ctx *ctx, const gw_doc *doc, long page, const char
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_paint(cr);
     cairo_scale(cr, k, k);
-    paint_page(cr, p);
+    paint_page(cr, p, NULL);
     cairo_status_t st = cairo_status(cr);
     if (st == CAIRO_STATUS_SUCCESS)
         st = cairo_surface_write_to_png(s, path);
@@ -152,7 +157,7 @@ static gw_status write_svg(gw_ctx *ctx, const gw_doc *doc, long page, const char
     cairo_surface_t *s = cairo_svg_surface_create(path, p->width, p->height);
     cairo_svg_surface_set_document_unit(s, CAIRO_SVG_UNIT_PT);
     cairo_t *cr = cairo_create(s);
-    paint_page(cr, p);
+    paint_page(cr, p, NULL);
     return finish(ctx, cr, s, path);
 }
 

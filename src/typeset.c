@@ -1,6 +1,7 @@
 #include "typeset.h"
 
 #include "fonts.h"
+#include "linebreak.h"
 
 #include <math.h>
 #include <pango/pangocairo.h>
@@ -9,9 +10,6 @@
 
 /* Positions are compared with this slack (pt) so that rounding never costs a line. */
 #define EPS 0.01
-/* Pango rounds widths to 1/1024 pt; this much extra width keeps a full line of 28 grid
- * characters from losing its last one to rounding, and is far too small for another. */
-#define WIDTH_SLACK 64
 
 /* One line of text (or a row of cells) before it is given its place on a page. Item
  * positions are relative to the left edge of the type area and to the baseline. */
@@ -100,7 +98,7 @@ static const char *role_name(typesetter *T, int face)
     return (size_t)face < doc->n_roles ? doc->roles[face] : "";
 }
 
-static PangoLayout *new_layout(typesetter *T, const gw_text *t, bool grid)
+static PangoLayout *new_layout(typesetter *T, const gw_text *t)
 {
     PangoLayout *lay = pango_layout_new(T->pc);
     pango_layout_set_text(lay, t->utf8, (int)t->len);
@@ -115,92 +113,152 @@ static PangoLayout *new_layout(typesetter *T, const gw_text *t, bool grid)
         a->start_index = (guint)s->start;
         a->end_index = (guint)s->end;
         pango_attr_list_insert(al, a);
-        if (grid) {
-            /* Each character advances one grid character: 156 mm / 28 on a 16 pt face is
-             * 15.79 pt, so the spacing is slightly negative. Rounded down, so that rounding
-             * never makes a line of 28 one unit too wide. */
-            a = pango_attr_letter_spacing_new(
-                (int)floor((ch_pt(T) - s->style.size) * PANGO_SCALE));
-            a->start_index = (guint)s->start;
-            a->end_index = (guint)s->end;
-            pango_attr_list_insert(al, a);
-        }
     }
     pango_layout_set_attributes(lay, al);
     pango_attr_list_unref(al);
     return lay;
 }
 
-static void set_width(PangoLayout *lay, double width)
-{
-    pango_layout_set_width(lay, (int)ceil(width * PANGO_SCALE) + WIDTH_SLACK);
-    pango_layout_set_wrap(lay, PANGO_WRAP_WORD_CHAR);
-}
+/* A cluster as Pango shaped it: where its glyphs and bytes are. */
+typedef struct cluster_ref {
+    PangoGlyphItem *run;
+    int glyph, n_glyphs;
+    int byte, bytes;
+    double shift; /* moves the glyphs to the middle of a grid cell */
+} cluster_ref;
 
-static void add_clusters(gw_glyph_run *run, const PangoGlyphString *gs, const PangoItem *item,
-                         size_t *cap)
-{
-    /* Glyphs that share a log_cluster form one cluster; its bytes run to the next one's. */
-    int i = 0;
-    while (i < gs->num_glyphs) {
-        int start = gs->log_clusters[i];
-        int j = i;
-        int glyphs = 0;
-        while (j < gs->num_glyphs && gs->log_clusters[j] == start) {
-            if (gs->glyphs[j].glyph != PANGO_GLYPH_EMPTY)
-                glyphs++;
-            j++;
-        }
-        int end = j < gs->num_glyphs ? gs->log_clusters[j] : item->length;
-        if (end > start)
-            *GW_PUSH(run->clusters, run->n_clusters, *cap) = (gw_cluster){end - start, glyphs};
-        i = j;
-    }
-}
+/* One unbroken Pango line (a paragraph, or the part of one up to a forced break) as clusters. */
+typedef struct shaped {
+    gw_lb_cluster *c;
+    cluster_ref *ref;
+    size_t n;
+} shaped;
 
-/* Converts a Pango line into glyph runs, starting at x, compressed by scale. */
-static void add_line_runs(typesetter *T, const gw_text *t, PangoLayoutLine *line, double x,
-                          double scale, set_line *out)
+/* With grid, every cluster advances its natural width plus the tracking that puts a full-width
+ * character on the grid (156 mm / 28 is 15.79 pt for a 16 pt face), its glyphs centred in
+ * the narrower cell. */
+static void shape(const typesetter *T, PangoLayout *lay, PangoLayoutLine *line, const gw_text *t,
+                  bool grid, shaped *out)
 {
+    int n_attrs = 0;
+    const PangoLogAttr *attrs = pango_layout_get_log_attrs_readonly(lay, &n_attrs);
+    const char *text = pango_layout_get_text(lay);
+    size_t cap = 0;
+    memset(out, 0, sizeof *out);
+    /* Byte offsets grow run by run (the text is left to right), so character indices can be
+     * counted incrementally. */
+    int last_byte = 0;
+    long last_char = 0;
     for (GSList *l = line->runs; l; l = l->next) {
         PangoGlyphItem *gi = l->data;
-        PangoItem *item = gi->item;
         PangoGlyphString *gs = gi->glyphs;
-        const gw_span *span = span_at(t, (size_t)item->offset);
-        gw_item *it = GW_PUSH(out->items, out->n_items, out->cap_items);
-        memset(it, 0, sizeof *it);
-        it->kind = GW_ITEM_GLYPHS;
-        it->line = out->line;
-        gw_glyph_run *run = &it->u.run;
-        run->font = font_for(T, item->analysis.font);
-        run->role = span ? role_name(T, span->style.face) : "";
-        run->size = span ? span->style.size : 0;
-        run->color = span ? span->style.color : 0;
-        run->x = x;
-        run->scale_x = scale;
-        run->text = gw_xstrndup(t->utf8 + item->offset, (size_t)item->length);
-        run->text_len = (size_t)item->length;
-        run->glyphs = gw_xcalloc((size_t)gs->num_glyphs, sizeof *run->glyphs);
-        double gx = 0;
-        for (int i = 0; i < gs->num_glyphs; i++) {
-            PangoGlyphInfo *g = &gs->glyphs[i];
-            if (g->glyph & PANGO_GLYPH_UNKNOWN_FLAG) {
-                gunichar c = g->glyph & ~PANGO_GLYPH_UNKNOWN_FLAG;
-                fail(T, out->line, "no font has the character U+%04X \"%s\"", (unsigned)c,
-                     run->text);
-            } else if (g->glyph != PANGO_GLYPH_EMPTY) {
-                run->glyphs[run->n_glyphs++] = (gw_glyph){
-                    g->glyph, gx + (double)g->geometry.x_offset / PANGO_SCALE,
-                    (double)g->geometry.y_offset / PANGO_SCALE};
+        const gw_span *span = span_at(t, (size_t)gi->item->offset);
+        double em = span ? span->style.size : 16;
+        double track = grid ? ch_pt(T) - em : 0;
+        int i = 0;
+        while (i < gs->num_glyphs) {
+            int start = gs->log_clusters[i];
+            int j = i;
+            double adv = 0;
+            while (j < gs->num_glyphs && gs->log_clusters[j] == start)
+                adv += (double)gs->glyphs[j++].geometry.width / PANGO_SCALE;
+            int end = j < gs->num_glyphs ? gs->log_clusters[j] : gi->item->length;
+            int byte = gi->item->offset + start;
+            if (byte >= last_byte) {
+                last_char += g_utf8_pointer_to_offset(text + last_byte, text + byte);
+                last_byte = byte;
             }
-            gx += (double)g->geometry.width / PANGO_SCALE;
+            size_t k = out->n;
+            GW_PUSH(out->c, out->n, cap);
+            out->ref = gw_xrealloc(out->ref, cap * sizeof *out->ref);
+            gunichar cp = g_utf8_get_char(text + byte);
+            gw_punct punct = gw_lb_punct_of(cp);
+            /* Only full-width marks have a blank half to give up. */
+            if (adv < 0.75 * em)
+                punct = GW_PUNCT_NONE;
+            bool brk = last_char < n_attrs && attrs[last_char].is_line_break;
+            out->c[k] = (gw_lb_cluster){adv + track, brk, punct};
+            out->ref[k] = (cluster_ref){gi, i, j - i, byte, end - start, track / 2};
+            i = j;
         }
-        size_t cap = 0;
-        add_clusters(run, gs, item, &cap);
-        run->advance = gx;
-        x += gx * scale;
     }
 }
+
+static void free_shaped(shaped *s)
+{
+    free(s->c);
+    free(s->ref);
+}
+
+static gw_glyph_run *new_run(typesetter *T, const gw_text *t, set_line *out, PangoGlyphItem *gi)
+{
+    const gw_span *span = span_at(t, (size_t)gi->item->offset);
+    gw_item *it = GW_PUSH(out->items, out->n_items, out->cap_items);
+    memset(it, 0, sizeof *it);
+    it->kind = GW_ITEM_GLYPHS;
+    it->line = out->line;
+    gw_glyph_run *run = &it->u.run;
+    run->font = font_for(T, gi->item->analysis.font);
+    run->role = span ? role_name(T, span->style.face) : "";
+    run->size = span ? span->style.size : 0;
+    run->color = span ? span->style.color : 0;
+    run->scale_x = 1;
+    return run;
+}
+
+/* Turns the clusters of one line, placed at x (from line_x, scaled by scale), into glyph runs:
+ * one per stretch of clusters that Pango shaped in one run. */
+static void emit_line(typesetter *T, const gw_text *t, const shaped *s, gw_lb_line line,
+                      const double *x, double line_x, double scale, double line_width,
+                      set_line *out)
+{
+    size_t k = line.start;
+    while (k < line.end) {
+        PangoGlyphItem *gi = s->ref[k].run;
+        size_t first = k;
+        while (k < line.end && s->ref[k].run == gi)
+            k++;
+        gw_glyph_run *run = new_run(T, t, out, gi);
+        double origin = x[first - line.start];
+        run->x = line_x + origin * scale;
+        run->scale_x = scale;
+        int byte0 = s->ref[first].byte;
+        int byte1 = s->ref[k - 1].byte + s->ref[k - 1].bytes;
+        run->text = gw_xstrndup(t->utf8 + byte0, (size_t)(byte1 - byte0));
+        run->text_len = (size_t)(byte1 - byte0);
+        size_t n_glyphs = 0;
+        for (size_t q = first; q < k; q++)
+            n_glyphs += (size_t)s->ref[q].n_glyphs;
+        run->glyphs = gw_xcalloc(n_glyphs, sizeof *run->glyphs);
+        run->clusters = gw_xcalloc(k - first, sizeof *run->clusters);
+        for (size_t q = first; q < k; q++) {
+            const cluster_ref *r = &s->ref[q];
+            double gx = x[q - line.start] - origin + r->shift;
+            int drawn = 0;
+            for (int g = r->glyph; g < r->glyph + r->n_glyphs; g++) {
+                PangoGlyphInfo *info = &gi->glyphs->glyphs[g];
+                if (info->glyph & PANGO_GLYPH_UNKNOWN_FLAG) {
+                    gunichar c = info->glyph & ~PANGO_GLYPH_UNKNOWN_FLAG;
+                    char utf8[8] = {0};
+                    g_unichar_to_utf8(c, utf8);
+                    fail(T, out->line, "no font has the character U+%04X \"%s\"", (unsigned)c,
+                         utf8);
+                } else if (info->glyph != PANGO_GLYPH_EMPTY) {
+                    run->glyphs[run->n_glyphs++] =
+                        (gw_glyph){info->glyph, gx + (double)info->geometry.x_offset / PANGO_SCALE,
+                                   (double)info->geometry.y_offset / PANGO_SCALE};
+                    drawn++;
+                }
+                gx += (double)info->geometry.width / PANGO_SCALE;
+            }
+            run->clusters[run->n_clusters++] = (gw_cluster){r->bytes, drawn};
+        }
+        double end = k < line.end ? x[k - line.start] : line_width;
+        run->advance = end - origin;
+    }
+}
+
+static void free_lines(line_list *ll, bool items_moved);
 
 static set_line *new_line(line_list *out, const typesetter *T, double size, bool cell_em, int src)
 {
@@ -219,10 +277,25 @@ static set_line *new_line(line_list *out, const typesetter *T, double size, bool
     return sl;
 }
 
-static int count_lines(PangoLayout *lay, double width)
+/* The measure that sets s in exactly n lines as evenly as possible: the narrowest that does. */
+static double balanced_width(const shaped *s, double indent, double width)
 {
-    set_width(lay, width);
-    return pango_layout_get_line_count(lay);
+    gw_lb_line *lines = NULL;
+    size_t n = gw_lb_break(s->c, s->n, width - indent, width, &lines);
+    free(lines);
+    if (n < 2)
+        return width;
+    double lo = width / (double)n, hi = width;
+    for (int k = 0; k < 24; k++) {
+        double mid = (lo + hi) / 2;
+        size_t m = gw_lb_break(s->c, s->n, mid - indent, mid, &lines);
+        free(lines);
+        if (m > n)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return hi;
 }
 
 /* Sets a paragraph into lines within [x_left, x_left + width]. */
@@ -231,99 +304,98 @@ static void set_para(typesetter *T, const gw_block *b, double x_left, double wid
     double size = b->style.size;
     double left = len(T, b->left, size), right = len(T, b->right, size);
     double hang = len(T, b->hang, size);
-    x_left += left + hang;
-    width -= left + right + hang;
-    PangoLayout *lay = new_layout(T, &b->text, b->grid);
-    double scale = 1;
-    if (b->fit_compress) {
-        PangoRectangle logical;
-        pango_layout_get_extents(lay, NULL, &logical);
-        double natural = (double)logical.width / PANGO_SCALE;
-        double max = b->max_width.set ? len(T, b->max_width, size) : width;
-        if (natural > max)
-            scale = max / natural;
-        double w = natural * scale;
-        set_line *sl = new_line(out, T, size, b->cell_em, b->line);
-        sl->width = w;
-        double x = b->align == GW_CENTER   ? x_left + (width - w) / 2
-                   : b->align == GW_RIGHT ? x_left + width - w
-                                          : x_left;
-        PangoLayoutLine *line = pango_layout_get_line_readonly(lay, 0);
-        add_line_runs(T, &b->text, line, x, scale, sl);
-        g_object_unref(lay);
-        return;
-    }
-    double set_w = width;
-    bool forced = memchr(b->text.utf8, '\n', b->text.len) != NULL;
-    if (b->balance && !forced) {
-        /* The fewest lines the text needs, then the narrowest measure that keeps that many:
-         * lines of nearly equal length. */
-        int n = count_lines(lay, width);
-        if (n > 1) {
-            double lo = width / n, hi = width;
-            for (int k = 0; k < 20; k++) {
-                double mid = (lo + hi) / 2;
-                if (count_lines(lay, mid) > n)
-                    lo = mid;
-                else
-                    hi = mid;
-            }
-            set_w = hi;
+    double indent = hang > 0 ? 0 : len(T, b->indent, size);
+    x_left += left;
+    width -= left + right;
+    PangoLayout *lay = new_layout(T, &b->text);
+    /* Pango shapes each forced line (split at <br/>) whole; the line filler breaks it. */
+    for (int p = 0; p < pango_layout_get_line_count(lay); p++) {
+        PangoLayoutLine *pl = pango_layout_get_line_readonly(lay, p);
+        shaped s;
+        shape(T, lay, pl, &b->text, b->grid, &s);
+        double scale = 1;
+        double measure = width;
+        if (b->fit_compress) {
+            double natural = 0;
+            for (size_t i = 0; i < s.n; i++)
+                natural += s.c[i].advance;
+            double max = b->max_width.set ? len(T, b->max_width, size) : width;
+            if (natural > max)
+                scale = max / natural;
+            measure = INFINITY; /* one line */
+        } else if (b->balance) {
+            measure = balanced_width(&s, indent, width);
         }
+        gw_lb_line *lines = NULL;
+        size_t n = gw_lb_break(s.c, s.n, measure - (p == 0 ? indent : hang), measure - hang, &lines);
+        double *x = gw_xcalloc(s.n + 1, sizeof *x);
+        for (size_t li = 0; li < n; li++) {
+            bool first = li == 0 && p == 0;
+            double line_indent = first ? indent : hang;
+            double avail = (isinf(measure) ? width / scale : measure) - line_indent;
+            double used = gw_lb_place(s.c, lines[li], avail, b->align == GW_JUSTIFY, x);
+            used *= scale;
+            double lx = x_left + line_indent;
+            if (b->align == GW_CENTER)
+                lx = x_left + (width - used) / 2;
+            else if (b->align == GW_RIGHT)
+                lx = x_left + width - used;
+            set_line *sl = new_line(out, T, size, b->cell_em, b->line);
+            sl->width = used;
+            emit_line(T, &b->text, &s, lines[li], x, lx, scale, used / scale, sl);
+        }
+        free(x);
+        free(lines);
+        free_shaped(&s);
     }
-    set_width(lay, set_w);
-    pango_layout_set_indent(lay, (int)lround((hang > 0 ? -hang : len(T, b->indent, size)) *
-                                             PANGO_SCALE));
-    if (b->align == GW_JUSTIFY) {
-        pango_layout_set_justify(lay, TRUE);
-        pango_layout_set_alignment(lay, PANGO_ALIGN_LEFT);
-    } else {
-        pango_layout_set_alignment(lay, b->align == GW_CENTER  ? PANGO_ALIGN_CENTER
-                                        : b->align == GW_RIGHT ? PANGO_ALIGN_RIGHT
-                                                               : PANGO_ALIGN_LEFT);
-    }
-    /* A hanging paragraph's first line starts hang to the left of the others. */
-    double x0 = x_left - hang + (width - set_w) / 2;
-    if (b->align != GW_CENTER)
-        x0 = x_left - hang;
-    PangoLayoutIter *iter = pango_layout_get_iter(lay);
-    do {
-        PangoLayoutLine *line = pango_layout_iter_get_line_readonly(iter);
-        PangoRectangle logical;
-        pango_layout_iter_get_line_extents(iter, NULL, &logical);
-        set_line *sl = new_line(out, T, size, b->cell_em, b->line);
-        sl->width = (double)logical.width / PANGO_SCALE;
-        double lx = (double)logical.x / PANGO_SCALE;
-        if (hang > 0)
-            lx += hang; /* Pango indents the others by hang; we moved the origin instead */
-        add_line_runs(T, &b->text, line, x0 + lx, 1, sl);
-    } while (pango_layout_iter_next_line(iter));
-    pango_layout_iter_free(iter);
     g_object_unref(lay);
+}
+
+/* The natural width of a text set on one line. */
+static double natural_width(typesetter *T, const gw_text *t, bool grid, int *n_lines)
+{
+    PangoLayout *lay = new_layout(T, t);
+    *n_lines = pango_layout_get_line_count(lay);
+    shaped s;
+    shape(T, lay, pango_layout_get_line_readonly(lay, 0), t, grid, &s);
+    double w = 0;
+    for (size_t i = 0; i < s.n; i++)
+        w += s.c[i].advance;
+    free_shaped(&s);
+    g_object_unref(lay);
+    return w;
 }
 
 static void set_row(typesetter *T, const gw_block *b, line_list *out)
 {
+    /* Each cell is a one-line paragraph placed by its alignment and inset; the cells share
+     * one line. */
     set_line *sl = new_line(out, T, b->style.size, false, b->line);
     double prev_right = -1;
     for (size_t i = 0; i < b->n_cells; i++) {
         const gw_cell *c = &b->cells[i];
         double size = c->text.n_spans ? c->text.spans[0].style.size : b->style.size;
-        PangoLayout *lay = new_layout(T, &c->text, b->grid);
-        PangoRectangle logical;
-        pango_layout_get_extents(lay, NULL, &logical);
-        double w = (double)logical.width / PANGO_SCALE;
+        int n_lines = 0;
+        double w = natural_width(T, &c->text, b->grid, &n_lines);
         double inset = len(T, c->inset, size);
         double x = c->align == GW_RIGHT    ? T->L->area_w - inset - w
                    : c->align == GW_CENTER ? (T->L->area_w - w) / 2
                                            : inset;
+        if (n_lines > 1)
+            fail(T, b->line, "a part of this line holds a line break; it must fit on one line");
         if (x < prev_right - EPS || x + w > T->L->area_w + EPS || x < -EPS)
             fail(T, b->line, "the parts of this line do not fit side by side in the type area");
         prev_right = x + w;
-        if (pango_layout_get_line_count(lay) > 1)
-            fail(T, b->line, "a line of the row breaks; it must fit on one line");
-        add_line_runs(T, &c->text, pango_layout_get_line_readonly(lay, 0), x, 1, sl);
-        g_object_unref(lay);
+        gw_block cell = {.kind = GW_BLOCK_PARA, .style = b->style, .text = c->text,
+                         .grid = b->grid, .align = GW_LEFT, .outline_level = -1};
+        line_list tmp = {0};
+        set_para(T, &cell, x, INFINITY, &tmp);
+        for (size_t k = 0; k < tmp.n; k++) {
+            for (size_t j = 0; j < tmp.v[k].n_items; j++)
+                *GW_PUSH(sl->items, sl->n_items, sl->cap_items) = tmp.v[k].items[j];
+            tmp.v[k].n_items = 0;
+        }
+        free_lines(&tmp, true);
     }
 }
 
