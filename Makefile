@@ -8,6 +8,8 @@ MANDIR ?= $(PREFIX)/share/man
 DESTDIR ?=
 
 CC ?= cc
+# `make V=1` shows the commands.
+Q := $(if $(V),,@)
 PKGS := libxml-2.0 libxslt pangocairo pangofc fontconfig cairo-pdf cairo-svg cairo-ft freetype2 harfbuzz-subset
 CFLAGS ?= -O2 -g
 WARN := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-deprecated-declarations
@@ -38,27 +40,37 @@ build build/asan:
 	@mkdir -p $@
 
 build/%.o: src/%.c | build deps
-	$(CC) $(WARN) $(CFLAGS) -Iinclude $(PKG_CFLAGS) -DGW_DATADIR='"$(DATADIR)"' -MMD -MP -c $< -o $@
+	@echo "  CC      $<"
+	$(Q)$(CC) $(WARN) $(CFLAGS) -Iinclude $(PKG_CFLAGS) -DGW_DATADIR='"$(DATADIR)"' -MMD -MP -c $< -o $@
 
 gongwen: $(OBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(PKG_LIBS) -lm
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(PKG_LIBS) -lm
 
 # The same program with AddressSanitizer and UndefinedBehaviorSanitizer, for `make check`.
 build/asan/%.o: src/%.c | build/asan deps
-	$(CC) $(WARN) -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -Iinclude $(PKG_CFLAGS) -DGW_DATADIR='"$(DATADIR)"' -MMD -MP -c $< -o $@
+	@echo "  CC      $< (sanitizers)"
+	$(Q)$(CC) $(WARN) -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -Iinclude $(PKG_CFLAGS) -DGW_DATADIR='"$(DATADIR)"' -MMD -MP -c $< -o $@
 
 build/gongwen-asan: $(ASAN_OBJS)
-	$(CC) -fsanitize=address,undefined -o $@ $(ASAN_OBJS) $(PKG_LIBS) -lm
+	@echo "  LINK    $@"
+	$(Q)$(CC) -fsanitize=address,undefined -o $@ $(ASAN_OBJS) $(PKG_LIBS) -lm
 
 out:
 	@mkdir -p $@
 
 out/%.pdf: sources/%.xml gongwen $(DATA) fonts/.verified | out
-	./gongwen render $< -o $@
+	@echo "  RENDER  $@"
+	$(Q)./gongwen render $< -o $@
 
 fonts/.verified: fonts
 
-check: all build/gongwen-asan
+# C unit tests of modules that need no fonts, built with the sanitizers.
+build/unit_linebreak: tests/unit/linebreak.c src/linebreak.c src/base.c src/linebreak.h | build
+	@echo "  CC      $@"
+	$(Q)$(CC) $(WARN) -O1 -g -fsanitize=address,undefined -Isrc -Iinclude tests/unit/linebreak.c src/linebreak.c src/base.c -lm -o $@
+
+check: all build/gongwen-asan build/unit_linebreak
 	@python3 tests/run.py
 
 bench: all

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static void *check(void *p)
@@ -44,25 +45,12 @@ char *gw_xstrndup(const char *s, size_t n)
 
 char *gw_xasprintf(const char *fmt, ...)
 {
-    gw_buf b = {0};
     va_list ap;
     va_start(ap, fmt);
-    char tmp[256];
-    va_list ap2;
-    va_copy(ap2, ap);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    if (n < (int)sizeof tmp) {
-        gw_buf_add(&b, tmp, (size_t)n);
-    } else {
-        b.data = gw_xmalloc((size_t)n + 1);
-        vsnprintf(b.data, (size_t)n + 1, fmt, ap2);
-        b.len = (size_t)n;
-    }
-    va_end(ap2);
+    char *s = NULL;
+    int n = vasprintf(&s, fmt, ap);
     va_end(ap);
-    if (!b.data)
-        return gw_xstrdup("");
-    return b.data;
+    return check(n < 0 ? NULL : s);
 }
 
 void gw_buf_add(gw_buf *b, const char *s, size_t n)
@@ -88,17 +76,12 @@ void gw_buf_printf(gw_buf *b, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    va_list ap2;
-    va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    char *s = NULL;
+    int n = vasprintf(&s, fmt, ap);
     va_end(ap);
-    if (n > 0) {
-        char *tmp = gw_xmalloc((size_t)n + 1);
-        vsnprintf(tmp, (size_t)n + 1, fmt, ap2);
-        gw_buf_add(b, tmp, (size_t)n);
-        free(tmp);
-    }
-    va_end(ap2);
+    check(n < 0 ? NULL : s);
+    gw_buf_add(b, s, (size_t)n);
+    free(s);
 }
 
 void gw_buf_free(gw_buf *b)
@@ -139,6 +122,21 @@ void gw_warning(gw_ctx *ctx, gw_pos pos, const char *fmt, ...)
     va_start(ap, fmt);
     gw_verror(ctx, pos, "warning", fmt, ap);
     va_end(ap);
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void gw_timing(gw_ctx *ctx, const char *stage)
+{
+    double t = now();
+    if (ctx->timings && stage)
+        fprintf(ctx->err, "gongwen: timing: %-10s %7.2f ms\n", stage, (t - ctx->last_mark) * 1e3);
+    ctx->last_mark = t;
 }
 
 char *gw_data_path(const gw_ctx *ctx, const char *rel)

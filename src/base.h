@@ -12,6 +12,7 @@
 /* Each pipeline stage keeps its per-process state in one of these (see ctx.h). */
 struct gw_source_stage;
 struct gw_transform_stage;
+struct gw_layout_stage;
 struct gw_fonts;
 
 #define GW_PT_PER_MM (72.0 / 25.4)
@@ -53,6 +54,10 @@ void gw_error(gw_ctx *ctx, gw_pos pos, const char *fmt, ...) __attribute__((form
 void gw_warning(gw_ctx *ctx, gw_pos pos, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void gw_verror(gw_ctx *ctx, gw_pos pos, const char *kind, const char *fmt, va_list ap);
+
+/* Stage timings, printed to stderr when GONGWEN_TIMINGS is set: gw_timing(ctx, "typeset")
+ * reports the time since the previous call. */
+void gw_timing(gw_ctx *ctx, const char *stage);
 
 /* Paths below the data folder, e.g. gw_data_path(ctx, "stylesheets/gongwen.xsl"). */
 char *gw_data_path(const gw_ctx *ctx, const char *rel);

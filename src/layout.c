@@ -319,25 +319,51 @@ static gw_folio_omit omit_attr(reader *r, xmlNodePtr n)
     return o;
 }
 
+struct gw_layout_stage {
+    xmlRelaxNGPtr schema;
+    xmlRelaxNGValidCtxtPtr valid;
+};
+
+gw_status gw_layout_stage_new(gw_ctx *ctx)
+{
+    struct gw_layout_stage *st = gw_xcalloc(1, sizeof *st);
+    ctx->layout = st;
+    char *path = gw_data_path(ctx, "schema/layout.rng");
+    xmlDocPtr sdoc = gw_xml_read(ctx, path);
+    if (sdoc) {
+        xmlRelaxNGParserCtxtPtr pc = xmlRelaxNGNewDocParserCtxt(sdoc);
+        xmlRelaxNGSetParserStructuredErrors(pc, gw_xml_error_handler, ctx);
+        st->schema = xmlRelaxNGParse(pc);
+        xmlRelaxNGFreeParserCtxt(pc);
+        xmlFreeDoc(sdoc);
+        if (!st->schema)
+            gw_error(ctx, (gw_pos){path, 0}, "the layout schema does not compile");
+    }
+    free(path);
+    if (!st->schema)
+        return GW_ERR_SYSTEM;
+    st->valid = xmlRelaxNGNewValidCtxt(st->schema);
+    return GW_OK;
+}
+
+void gw_layout_stage_drop(struct gw_layout_stage *st)
+{
+    if (!st)
+        return;
+    if (st->valid)
+        xmlRelaxNGFreeValidCtxt(st->valid);
+    if (st->schema)
+        xmlRelaxNGFree(st->schema);
+    free(st);
+}
+
+/* The layout is the contract between the stylesheets and the typesetter: checked every time. */
 static bool validate(reader *r, xmlDocPtr doc)
 {
-    char *path = gw_data_path(r->ctx, "schema/layout.rng");
-    xmlDocPtr sdoc = gw_xml_read(r->ctx, path);
-    free(path);
-    if (!sdoc)
-        return false;
-    xmlRelaxNGParserCtxtPtr pc = xmlRelaxNGNewDocParserCtxt(sdoc);
-    xmlRelaxNGPtr schema = xmlRelaxNGParse(pc);
-    xmlRelaxNGFreeParserCtxt(pc);
-    bool ok = false;
-    if (schema) {
-        xmlRelaxNGValidCtxtPtr vc = xmlRelaxNGNewValidCtxt(schema);
-        xmlRelaxNGSetValidStructuredErrors(vc, gw_xml_error_handler, r->ctx);
-        ok = xmlRelaxNGValidateDoc(vc, doc) == 0;
-        xmlRelaxNGFreeValidCtxt(vc);
-        xmlRelaxNGFree(schema);
-    }
-    xmlFreeDoc(sdoc);
+    xmlRelaxNGValidCtxtPtr vc = r->ctx->layout->valid;
+    xmlRelaxNGSetValidStructuredErrors(vc, gw_xml_error_handler, r->ctx);
+    bool ok = xmlRelaxNGValidateDoc(vc, doc) == 0;
+    xmlRelaxNGSetValidStructuredErrors(vc, NULL, NULL);
     if (!ok)
         gw_error(r->ctx, (gw_pos){r->path, 0},
                  "the stylesheets produced a layout that breaks schema/layout.rng");

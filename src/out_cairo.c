@@ -26,12 +26,14 @@ static void paint_run(cairo_t *cr, const gw_glyph_run *run, cairo_font_options_t
     if (run->scale_x != 1)
         cairo_scale(cr, run->scale_x, 1);
     set_color(cr, run->color);
-    cairo_set_font_face(cr, gw_subsets_face(subsets, run->font));
+    const void *map = NULL;
+    cairo_set_font_face(cr, gw_subsets_face(subsets, run->font, &map));
     cairo_set_font_size(cr, run->size);
     cairo_set_font_options(cr, opts);
     cairo_glyph_t *glyphs = gw_xcalloc(run->n_glyphs, sizeof *glyphs);
     for (size_t i = 0; i < run->n_glyphs; i++)
-        glyphs[i] = (cairo_glyph_t){run->glyphs[i].id, run->glyphs[i].x, run->glyphs[i].y};
+        glyphs[i] = (cairo_glyph_t){gw_subsets_glyph(map, run->glyphs[i].id), run->glyphs[i].x,
+                                    run->glyphs[i].y};
     cairo_text_cluster_t *clusters = gw_xcalloc(run->n_clusters, sizeof *clusters);
     for (size_t i = 0; i < run->n_clusters; i++)
         clusters[i] = (cairo_text_cluster_t){run->clusters[i].bytes, run->clusters[i].glyphs};
@@ -115,7 +117,9 @@ static gw_status write_pdf(gw_ctx *ctx, const gw_doc *doc, long page, const char
         cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, doc->date);
         cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_MOD_DATE, doc->date);
     }
+    gw_timing(ctx, "paint");
     gw_subsets *subsets = gw_subsets_new(doc);
+    gw_timing(ctx, "subset");
     cairo_t *cr = cairo_create(s);
     for (size_t i = 0; i < doc->n_pages; i++) {
         cairo_pdf_surface_set_size(s, doc->pages[i].width, doc->pages[i].height);

@@ -46,6 +46,11 @@ static char *find_datadir_as_given(const char *given)
             *slash = '\0';
             if (has_data(exe))
                 return gw_xstrdup(exe);
+            /* A build folder inside the source tree (build/gongwen-asan). */
+            char *parent = gw_xasprintf("%s/..", exe);
+            if (has_data(parent))
+                return parent;
+            free(parent);
             char *installed = gw_xasprintf("%s/../share/gongwen", exe);
             if (has_data(installed))
                 return installed;
@@ -73,6 +78,8 @@ gw_ctx *gw_ctx_new(const gw_options *opts)
         opts = &none;
     gw_ctx *ctx = gw_xcalloc(1, sizeof *ctx);
     ctx->err = stderr;
+    ctx->timings = getenv("GONGWEN_TIMINGS") != NULL;
+    gw_timing(ctx, NULL);
     ctx->datadir = find_datadir(opts->datadir);
     ctx->png_dpi = opts->png_dpi > 0 ? opts->png_dpi : 150;
     ctx->params = gw_xcalloc(opts->n_params, sizeof *ctx->params);
@@ -88,10 +95,12 @@ gw_ctx *gw_ctx_new(const gw_options *opts)
         gw_ctx_drop(ctx);
         return NULL;
     }
-    if (gw_source_stage_new(ctx) != GW_OK || gw_transform_stage_new(ctx) != GW_OK) {
+    if (gw_source_stage_new(ctx) != GW_OK || gw_transform_stage_new(ctx) != GW_OK ||
+        gw_layout_stage_new(ctx) != GW_OK) {
         gw_ctx_drop(ctx);
         return NULL;
     }
+    gw_timing(ctx, "schemas");
     const char *env_dirs = getenv("GONGWEN_FONT_DIRS");
     const char **dirs = gw_xcalloc(opts->n_font_dirs + 16, sizeof *dirs);
     size_t n_dirs = 0;
@@ -109,6 +118,7 @@ gw_ctx *gw_ctx_new(const gw_options *opts)
         gw_ctx_drop(ctx);
         return NULL;
     }
+    gw_timing(ctx, "fonts");
     return ctx;
 }
 
@@ -117,6 +127,7 @@ void gw_ctx_drop(gw_ctx *ctx)
     if (!ctx)
         return;
     gw_fonts_drop(ctx->fonts);
+    gw_layout_stage_drop(ctx->layout);
     gw_transform_stage_drop(ctx->xform);
     gw_source_stage_drop(ctx->source);
     for (size_t i = 0; i < ctx->n_params; i++)
@@ -160,7 +171,9 @@ static xmlDocPtr make_layout(gw_ctx *ctx, const char *source_path)
     if (!doc)
         return NULL;
     gw_source_annotate_lines(doc);
+    gw_timing(ctx, "validate");
     xmlDocPtr layout = gw_transform(ctx, doc, source_path);
+    gw_timing(ctx, "transform");
     xmlFreeDoc(doc);
     return layout;
 }
@@ -250,7 +263,9 @@ gw_status gw_render(gw_ctx *ctx, const char *source_path, const char *output_pat
     xmlFreeDoc(xml);
     if (!layout)
         return GW_ERR_INPUT;
+    gw_timing(ctx, "read");
     gw_doc *doc = gw_typeset(ctx, layout, source_path);
+    gw_timing(ctx, "typeset");
     if (!doc) {
         gw_layout_drop(layout);
         return GW_ERR_INPUT;
@@ -267,6 +282,7 @@ gw_status gw_render(gw_ctx *ctx, const char *source_path, const char *output_pat
     } else {
         st = write_atomically(ctx, be, doc, -1, output_path);
     }
+    gw_timing(ctx, "write");
     gw_doc_drop(doc);
     return st;
 }

@@ -13,6 +13,7 @@ typedef struct subset {
     const char *file;
     int index;
     cairo_font_face_t *face;
+    hb_subset_plan_t *plan; /* holds the map of glyph ids into the subset */
 } subset;
 
 struct gw_subsets {
@@ -45,7 +46,8 @@ static void release_face(void *p)
     free(d);
 }
 
-static cairo_font_face_t *make_subset(const char *file, int index, hb_set_t *glyphs)
+static cairo_font_face_t *make_subset(const char *file, int index, hb_set_t *glyphs,
+                                      hb_subset_plan_t **plan_out)
 {
     FT_Library lib = freetype();
     if (!lib || !file || !*file)
@@ -61,13 +63,17 @@ static cairo_font_face_t *make_subset(const char *file, int index, hb_set_t *gly
         return NULL;
     }
     hb_set_union(hb_subset_input_glyph_set(in), glyphs);
-    /* Glyph ids stay as Pango found them; hinting is of no use in a PDF. */
-    hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_RETAIN_GIDS | HB_SUBSET_FLAGS_NO_HINTING);
-    hb_face_t *sub = hb_subset_or_fail(face, in);
+    /* Hinting is of no use in a PDF. Glyph ids are renumbered (keeping them would leave the
+     * subset as long as the font's glyph count), so the plan's map goes with the face. */
+    hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING);
+    hb_subset_plan_t *plan = hb_subset_plan_create_or_fail(face, in);
     hb_subset_input_destroy(in);
+    hb_face_t *sub = plan ? hb_subset_plan_execute_or_fail(plan) : NULL;
     hb_face_destroy(face);
-    if (!sub)
+    if (!sub) {
+        hb_subset_plan_destroy(plan);
         return NULL;
+    }
     hb_blob_t *out = hb_face_reference_blob(sub);
     hb_face_destroy(sub);
     unsigned len = 0;
@@ -75,6 +81,7 @@ static cairo_font_face_t *make_subset(const char *file, int index, hb_set_t *gly
     FT_Face ft = NULL;
     if (!data || FT_New_Memory_Face(lib, (const FT_Byte *)data, (FT_Long)len, 0, &ft) != 0) {
         hb_blob_destroy(out);
+        hb_subset_plan_destroy(plan);
         return NULL;
     }
     cairo_font_face_t *cf = cairo_ft_font_face_create_for_ft_face(ft, 0);
@@ -84,10 +91,12 @@ static cairo_font_face_t *make_subset(const char *file, int index, hb_set_t *gly
         cairo_font_face_destroy(cf);
         FT_Done_Face(ft);
         hb_blob_destroy(out);
+        hb_subset_plan_destroy(plan);
         return NULL;
     }
     d->ft = ft;
     d->blob = out;
+    *plan_out = plan;
     return cf;
 }
 
@@ -98,7 +107,7 @@ static size_t face_slot(gw_subsets *s, const gw_font *font)
     for (size_t i = 0; i < s->n; i++)
         if (s->v[i].index == index && strcmp(s->v[i].file, file) == 0)
             return i;
-    s->v[s->n] = (subset){file, index, NULL};
+    s->v[s->n] = (subset){file, index, NULL, NULL};
     return s->n++;
 }
 
@@ -129,7 +138,7 @@ gw_subsets *gw_subsets_new(const gw_doc *doc)
     }
     for (size_t i = 0; i < s->n; i++) {
         if (!hb_set_is_empty(sets[i]))
-            s->v[i].face = make_subset(s->v[i].file, s->v[i].index, sets[i]);
+            s->v[i].face = make_subset(s->v[i].file, s->v[i].index, sets[i], &s->v[i].plan);
         hb_set_destroy(sets[i]);
     }
     free(sets);
@@ -141,19 +150,33 @@ void gw_subsets_drop(gw_subsets *s)
 {
     if (!s)
         return;
-    for (size_t i = 0; i < s->n; i++)
+    for (size_t i = 0; i < s->n; i++) {
         if (s->v[i].face)
             cairo_font_face_destroy(s->v[i].face);
+        hb_subset_plan_destroy(s->v[i].plan);
+    }
     free(s->v);
     free(s);
 }
 
-cairo_font_face_t *gw_subsets_face(const gw_subsets *s, const gw_font *font)
+cairo_font_face_t *gw_subsets_face(const gw_subsets *s, const gw_font *font, const void **map)
 {
     int index = 0;
     const char *file = gw_font_file(font, &index);
-    for (size_t i = 0; s && i < s->n; i++)
-        if (s->v[i].face && s->v[i].index == index && strcmp(s->v[i].file, file) == 0)
+    *map = NULL;
+    for (size_t i = 0; s && i < s->n; i++) {
+        if (s->v[i].face && s->v[i].index == index && strcmp(s->v[i].file, file) == 0) {
+            *map = hb_subset_plan_old_to_new_glyph_mapping(s->v[i].plan);
             return s->v[i].face;
+        }
+    }
     return gw_font_cairo_face(font);
+}
+
+unsigned gw_subsets_glyph(const void *map, unsigned glyph)
+{
+    if (!map)
+        return glyph;
+    hb_codepoint_t g = hb_map_get(map, glyph);
+    return g == HB_MAP_VALUE_INVALID ? 0 : g;
 }

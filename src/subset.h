@@ -1,7 +1,7 @@
 /* Per-document font subsets for the PDF backend. cairo subsets a font by copying and parsing
  * the whole font file: 26 MB for a Noto CJK collection, for every document. HarfBuzz cuts each
- * face down to the glyphs the document uses first (keeping glyph ids, so the typesetter's
- * glyph runs stay valid), and cairo then works on a font of a few kilobytes. */
+ * face down to the glyphs the document uses first (renumbering them; the map translates the
+ * typesetter's glyph ids), and cairo then works on a font of a few kilobytes. */
 #ifndef GW_SUBSET_H
 #define GW_SUBSET_H
 
@@ -16,7 +16,10 @@ typedef struct gw_subsets gw_subsets;
 gw_subsets *gw_subsets_new(const gw_doc *doc);
 void gw_subsets_drop(gw_subsets *subsets);
 
-/* The face to draw a font's glyphs with (borrowed from subsets). */
-cairo_font_face_t *gw_subsets_face(const gw_subsets *subsets, const gw_font *font);
+/* The face to draw a font's glyphs with (borrowed from subsets), and in *map how its glyph
+ * ids translate (pass it to gw_subsets_glyph). */
+cairo_font_face_t *gw_subsets_face(const gw_subsets *subsets, const gw_font *font,
+                                   const void **map);
+unsigned gw_subsets_glyph(const void *map, unsigned glyph);
 
 #endif

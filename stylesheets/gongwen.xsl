@@ -16,6 +16,9 @@
   <xsl:output method="xml" encoding="UTF-8" indent="yes"/>
   <xsl:strip-space elements="s:document s:head s:body s:chapter s:section s:article s:item s:closing s:colophon"/>
 
+  <!-- How much of an article's text its bookmark shows after the number. -->
+  <xsl:param name="outline-text-length" select="16"/>
+
   <!-- The gongwen version, passed in by the program; it goes into the PDF's metadata. -->
   <xsl:param name="generator">gongwen</xsl:param>
 
@@ -174,6 +177,11 @@
       <xsl:if test="not(../preceding::s:article) and not($in-chapters)">
         <xsl:attribute name="before"><xsl:value-of select="$text-below-title"/></xsl:attribute>
       </xsl:if>
+      <xsl:attribute name="outline-title">
+        <xsl:variable name="text" select="normalize-space(.)"/>
+        <xsl:value-of select="concat($label, '　', substring($text, 1, $outline-text-length))"/>
+        <xsl:if test="string-length($text) &gt; $outline-text-length">…</xsl:if>
+      </xsl:attribute>
       <xsl:call-template name="src"/>
       <span face="{$article-label-face}"><xsl:value-of select="$label"/></span>
       <xsl:text>　</xsl:text>
