@@ -10,9 +10,8 @@
 #include <stddef.h>
 
 /* Each pipeline stage keeps its per-process state in one of these (see ctx.h). */
-struct gw_source_stage;
+struct gw_schema;
 struct gw_transform_stage;
-struct gw_layout_stage;
 struct gw_fonts;
 
 #define GW_PT_PER_MM (72.0 / 25.4)

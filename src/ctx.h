@@ -14,9 +14,9 @@ struct gw_ctx {
     double last_mark; /* seconds, CLOCK_MONOTONIC */
     char **params; /* NAME=VALUE */
     size_t n_params;
-    struct gw_source_stage *source;    /* source.c: parser settings and the schema */
+    struct gw_schema *source;          /* source.c: schema/source.rng */
     struct gw_transform_stage *xform;  /* transform.c: the compiled stylesheets */
-    struct gw_layout_stage *layout;    /* layout.c: the layout schema */
+    struct gw_schema *layout;          /* schema/layout.rng, the stylesheets' contract */
     struct gw_fonts *fonts;            /* fonts.c: fontconfig and the Pango font map */
 };
 

@@ -3,7 +3,6 @@
 #include "ctx.h"
 #include "source.h"
 
-#include <libxml/relaxng.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -223,6 +222,8 @@ static void read_block(reader *r, xmlNodePtr n, gw_style parent, gw_block *b)
     b->keep_with_next = bool_attr(n, "keep-with-next");
     b->keep_together = bool_attr(n, "keep-together");
     b->outline_level = -1;
+    if (b->style.size <= 0 && !is_el(n, "rule") && !is_el(n, "group"))
+        fail(r, n, "<%s> has no font size (size on it or an ancestor)", (const char *)n->name);
     if (is_el(n, "para")) {
         b->kind = GW_BLOCK_PARA;
         b->text = read_text(r, n, b->style);
@@ -283,25 +284,37 @@ static void read_block(reader *r, xmlNodePtr n, gw_style parent, gw_block *b)
     }
 }
 
+/* A required length in pt (mm or pt in the layout). */
+static double required_pt(reader *r, xmlNodePtr n, const char *name)
+{
+    char *v = attr(n, name);
+    if (!v)
+        fail(r, n, "<page> needs %s", name);
+    free(v);
+    return pt_attr(r, n, name, 0);
+}
+
 static void read_page(reader *r, xmlNodePtr n)
 {
+    /* No defaults: every number of the page comes from the stylesheets. */
     gw_layout *L = r->layout;
-    L->page_w = pt_attr(r, n, "width", 210 * GW_PT_PER_MM);
-    L->page_h = pt_attr(r, n, "height", 297 * GW_PT_PER_MM);
-    L->area_top = pt_attr(r, n, "top", 37 * GW_PT_PER_MM);
-    L->area_left = pt_attr(r, n, "left", 28 * GW_PT_PER_MM);
-    L->area_w = pt_attr(r, n, "area-width", 156 * GW_PT_PER_MM);
-    L->area_h = pt_attr(r, n, "area-height", 225 * GW_PT_PER_MM);
+    L->page_w = required_pt(r, n, "width");
+    L->page_h = required_pt(r, n, "height");
+    L->area_top = required_pt(r, n, "top");
+    L->area_left = required_pt(r, n, "left");
+    L->area_w = required_pt(r, n, "area-width");
+    L->area_h = required_pt(r, n, "area-height");
     char *lines = attr(n, "lines"), *chars = attr(n, "chars"), *em = attr(n, "em-top");
-    L->lines = lines ? atoi(lines) : 22;
-    L->chars = chars ? atoi(chars) : 28;
-    L->em_top = em ? strtod(em, NULL) : 0.88;
+    L->lines = lines ? atoi(lines) : 0;
+    L->chars = chars ? atoi(chars) : 0;
+    L->em_top = em ? strtod(em, NULL) : 0;
     free(lines);
     free(chars);
     free(em);
     if (L->lines <= 0 || L->chars <= 0 || L->em_top <= 0 || L->em_top > 1)
         fail(r, n, "the page grid needs positive lines and chars, and em-top in (0, 1]%s", "");
-    if (L->area_left + L->area_w > L->page_w + 0.01 || L->area_top + L->area_h > L->page_h + 0.01)
+    if (L->area_w <= 0 || L->area_h <= 0 || L->area_left + L->area_w > L->page_w + 0.01 ||
+        L->area_top + L->area_h > L->page_h + 0.01)
         fail(r, n, "the type area does not fit on the page%s", "");
 }
 
@@ -319,55 +332,11 @@ static gw_folio_omit omit_attr(reader *r, xmlNodePtr n)
     return o;
 }
 
-struct gw_layout_stage {
-    xmlRelaxNGPtr schema;
-    xmlRelaxNGValidCtxtPtr valid;
-};
-
-gw_status gw_layout_stage_new(gw_ctx *ctx)
-{
-    struct gw_layout_stage *st = gw_xcalloc(1, sizeof *st);
-    ctx->layout = st;
-    char *path = gw_data_path(ctx, "schema/layout.rng");
-    xmlDocPtr sdoc = gw_xml_read(ctx, path);
-    if (sdoc) {
-        xmlRelaxNGParserCtxtPtr pc = xmlRelaxNGNewDocParserCtxt(sdoc);
-        xmlRelaxNGSetParserStructuredErrors(pc, gw_xml_error_handler, ctx);
-        st->schema = xmlRelaxNGParse(pc);
-        xmlRelaxNGFreeParserCtxt(pc);
-        xmlFreeDoc(sdoc);
-        if (!st->schema)
-            gw_error(ctx, (gw_pos){path, 0}, "the layout schema does not compile");
-    }
-    free(path);
-    if (!st->schema)
-        return GW_ERR_SYSTEM;
-    st->valid = xmlRelaxNGNewValidCtxt(st->schema);
-    return GW_OK;
-}
-
-void gw_layout_stage_drop(struct gw_layout_stage *st)
-{
-    if (!st)
-        return;
-    if (st->valid)
-        xmlRelaxNGFreeValidCtxt(st->valid);
-    if (st->schema)
-        xmlRelaxNGFree(st->schema);
-    free(st);
-}
-
 /* The layout is the contract between the stylesheets and the typesetter: checked every time. */
 static bool validate(reader *r, xmlDocPtr doc)
 {
-    xmlRelaxNGValidCtxtPtr vc = r->ctx->layout->valid;
-    xmlRelaxNGSetValidStructuredErrors(vc, gw_xml_error_handler, r->ctx);
-    bool ok = xmlRelaxNGValidateDoc(vc, doc) == 0;
-    xmlRelaxNGSetValidStructuredErrors(vc, NULL, NULL);
-    if (!ok)
-        gw_error(r->ctx, (gw_pos){r->path, 0},
-                 "the stylesheets produced a layout that breaks schema/layout.rng");
-    return ok;
+    return gw_schema_validate(r->ctx, r->ctx->layout, doc, r->path,
+                              "the stylesheets produced a layout that breaks schema/layout.rng");
 }
 
 gw_layout *gw_layout_read(gw_ctx *ctx, void *xml_doc, const char *source_path)
@@ -385,7 +354,7 @@ gw_layout *gw_layout_read(gw_ctx *ctx, void *xml_doc, const char *source_path)
         gw_layout_drop(L);
         return NULL;
     }
-    gw_style base = {0, 16, 0};
+    gw_style base = {0, 0, 0}; /* the flow and the colophon give the size */
     size_t face_cap = 0;
     for (xmlNodePtr c = root->children; c; c = c->next) {
         if (is_el(c, "face")) {
@@ -408,7 +377,7 @@ gw_layout *gw_layout_read(gw_ctx *ctx, void *xml_doc, const char *source_path)
         } else if (is_el(c, "folio")) {
             gw_folio *f = &L->folio;
             f->present = true;
-            f->style = style_attrs(&r, c, (gw_style){0, 14, 0});
+            f->style = style_attrs(&r, c, base);
             f->prefix = attr(c, "prefix");
             f->suffix = attr(c, "suffix");
             f->below = len_attr(&r, c, "below");
@@ -416,6 +385,8 @@ gw_layout *gw_layout_read(gw_ctx *ctx, void *xml_doc, const char *source_path)
             f->odd = align_attr(&r, c, "odd", GW_RIGHT);
             f->even = align_attr(&r, c, "even", GW_LEFT);
             f->omit = omit_attr(&r, c);
+            if (f->style.size <= 0)
+                fail(&r, c, "<folio> needs a size%s", "");
         } else if (is_el(c, "flow")) {
             read_children(&r, c, style_attrs(&r, c, base), &L->flow, &L->n_flow);
         } else if (is_el(c, "colophon")) {
@@ -427,6 +398,8 @@ gw_layout *gw_layout_read(gw_ctx *ctx, void *xml_doc, const char *source_path)
             read_children(&r, c, cs, &L->colophon, &L->n_colophon);
         }
     }
+    if (!L->lines)
+        fail(&r, root, "the layout has no <page>%s", "");
     if (r.failed) {
         gw_layout_drop(L);
         return NULL;

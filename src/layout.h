@@ -107,10 +107,6 @@ typedef struct gw_layout {
     size_t n_colophon;
 } gw_layout;
 
-/* Compiles schema/layout.rng once per context. */
-gw_status gw_layout_stage_new(gw_ctx *ctx);
-void gw_layout_stage_drop(struct gw_layout_stage *stage);
-
 /* Reads a layout document (a libxml2 xmlDocPtr); NULL after reporting. source_path names the
  * source the layout came from, for messages. */
 gw_layout *gw_layout_read(gw_ctx *ctx, void *xml_doc, const char *source_path);

@@ -96,7 +96,7 @@ gw_ctx *gw_ctx_new(const gw_options *opts)
         return NULL;
     }
     if (gw_source_stage_new(ctx) != GW_OK || gw_transform_stage_new(ctx) != GW_OK ||
-        gw_layout_stage_new(ctx) != GW_OK) {
+        !(ctx->layout = gw_schema_new(ctx, "schema/layout.rng"))) {
         gw_ctx_drop(ctx);
         return NULL;
     }
@@ -127,9 +127,9 @@ void gw_ctx_drop(gw_ctx *ctx)
     if (!ctx)
         return;
     gw_fonts_drop(ctx->fonts);
-    gw_layout_stage_drop(ctx->layout);
+    gw_schema_drop(ctx->layout);
     gw_transform_stage_drop(ctx->xform);
-    gw_source_stage_drop(ctx->source);
+    gw_schema_drop(ctx->source);
     for (size_t i = 0; i < ctx->n_params; i++)
         free(ctx->params[i]);
     free(ctx->params);

@@ -137,57 +137,72 @@ xmlDocPtr gw_xml_read(gw_ctx *ctx, const char *path)
     return doc;
 }
 
-gw_status gw_source_stage_new(gw_ctx *ctx)
+struct gw_schema {
+    xmlRelaxNGPtr schema;
+    xmlRelaxNGValidCtxtPtr valid;
+};
+
+gw_schema *gw_schema_new(gw_ctx *ctx, const char *rel)
 {
-    struct gw_source_stage *st = gw_xcalloc(1, sizeof *st);
-    ctx->source = st;
-    char *path = gw_data_path(ctx, "schema/source.rng");
+    char *path = gw_data_path(ctx, rel);
     xmlDocPtr sdoc = gw_xml_read(ctx, path);
-    if (!sdoc) {
-        free(path);
-        return GW_ERR_SYSTEM;
-    }
-    xmlRelaxNGParserCtxtPtr pc = xmlRelaxNGNewDocParserCtxt(sdoc);
-    error_sink sink = {ctx, 0, MAX_VALIDITY_ERRORS};
-    xmlRelaxNGSetParserStructuredErrors(pc, report_xml_error, &sink);
-    st->schema = xmlRelaxNGParse(pc);
-    xmlRelaxNGFreeParserCtxt(pc);
-    xmlFreeDoc(sdoc);
-    if (!st->schema) {
-        gw_error(ctx, (gw_pos){path, 0}, "the schema does not compile");
-        free(path);
-        return GW_ERR_SYSTEM;
+    gw_schema *s = NULL;
+    if (sdoc) {
+        s = gw_xcalloc(1, sizeof *s);
+        xmlRelaxNGParserCtxtPtr pc = xmlRelaxNGNewDocParserCtxt(sdoc);
+        error_sink sink = {ctx, 0, MAX_VALIDITY_ERRORS};
+        xmlRelaxNGSetParserStructuredErrors(pc, report_xml_error, &sink);
+        s->schema = xmlRelaxNGParse(pc);
+        xmlRelaxNGFreeParserCtxt(pc);
+        xmlFreeDoc(sdoc);
+        if (s->schema) {
+            s->valid = xmlRelaxNGNewValidCtxt(s->schema);
+        } else {
+            gw_error(ctx, (gw_pos){path, 0}, "the schema does not compile");
+            gw_schema_drop(s);
+            s = NULL;
+        }
     }
     free(path);
-    st->valid = xmlRelaxNGNewValidCtxt(st->schema);
-    return GW_OK;
+    return s;
 }
 
-void gw_source_stage_drop(struct gw_source_stage *st)
+void gw_schema_drop(gw_schema *s)
 {
-    if (!st)
+    if (!s)
         return;
-    if (st->valid)
-        xmlRelaxNGFreeValidCtxt(st->valid);
-    if (st->schema)
-        xmlRelaxNGFree(st->schema);
-    free(st);
+    if (s->valid)
+        xmlRelaxNGFreeValidCtxt(s->valid);
+    if (s->schema)
+        xmlRelaxNGFree(s->schema);
+    free(s);
+}
+
+bool gw_schema_validate(gw_ctx *ctx, gw_schema *s, xmlDocPtr doc, const char *path,
+                        const char *what)
+{
+    error_sink sink = {ctx, 0, MAX_VALIDITY_ERRORS};
+    xmlRelaxNGSetValidStructuredErrors(s->valid, report_xml_error, &sink);
+    int rc = xmlRelaxNGValidateDoc(s->valid, doc);
+    xmlRelaxNGSetValidStructuredErrors(s->valid, NULL, NULL);
+    if (rc != 0 && sink.reported == 0)
+        gw_error(ctx, (gw_pos){path, 0}, "%s", what);
+    return rc == 0;
+}
+
+gw_status gw_source_stage_new(gw_ctx *ctx)
+{
+    ctx->source = gw_schema_new(ctx, "schema/source.rng");
+    return ctx->source ? GW_OK : GW_ERR_SYSTEM;
 }
 
 xmlDocPtr gw_source_load(gw_ctx *ctx, const char *path)
 {
     xmlDocPtr doc = gw_xml_read(ctx, path);
-    if (!doc)
-        return NULL;
-    error_sink sink = {ctx, 0, MAX_VALIDITY_ERRORS};
-    xmlRelaxNGSetValidStructuredErrors(ctx->source->valid, report_xml_error, &sink);
-    int rc = xmlRelaxNGValidateDoc(ctx->source->valid, doc);
-    xmlRelaxNGSetValidStructuredErrors(ctx->source->valid, NULL, NULL);
-    if (rc != 0) {
-        if (sink.reported == 0)
-            gw_error(ctx, (gw_pos){path, 0}, "not a valid gongwen source (schema/source.rng)");
+    if (doc && !gw_schema_validate(ctx, ctx->source, doc, path,
+                                   "not a valid gongwen source (schema/source.rng)")) {
         xmlFreeDoc(doc);
-        return NULL;
+        doc = NULL;
     }
     return doc;
 }

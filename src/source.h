@@ -9,8 +9,15 @@
 #define GW_SOURCE_NS "urn:gongwen:source:1"
 #define GW_ANNOTATION_NS "urn:gongwen:annotation"
 
+/* A compiled RelaxNG schema from the data folder. */
+typedef struct gw_schema gw_schema;
+gw_schema *gw_schema_new(gw_ctx *ctx, const char *rel_path); /* NULL after reporting */
+void gw_schema_drop(gw_schema *schema);
+/* Reports the faults (or `what`, when libxml2 names none) and returns whether doc is valid. */
+bool gw_schema_validate(gw_ctx *ctx, gw_schema *schema, xmlDocPtr doc, const char *path,
+                        const char *what);
+
 gw_status gw_source_stage_new(gw_ctx *ctx);
-void gw_source_stage_drop(struct gw_source_stage *stage);
 
 /* Parses without network or external entities and validates; NULL after reporting. */
 xmlDocPtr gw_source_load(gw_ctx *ctx, const char *path);

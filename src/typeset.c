@@ -153,7 +153,7 @@ static void shape(const typesetter *T, PangoLayout *lay, PangoLayoutLine *line, 
         PangoGlyphItem *gi = l->data;
         PangoGlyphString *gs = gi->glyphs;
         const gw_span *span = span_at(t, (size_t)gi->item->offset);
-        double em = span ? span->style.size : 16;
+        double em = span ? span->style.size : 0;
         double track = grid ? ch_pt(T) - em : 0;
         int i = 0;
         while (i < gs->num_glyphs) {
