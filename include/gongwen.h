@@ -54,8 +54,9 @@ int gw_ctx_errors(const gw_ctx *ctx);
 /* Checks a source against the schema. */
 gw_status gw_validate(gw_ctx *ctx, const char *source_path);
 
-/* Writes the intermediate layout of a source to out. */
-gw_status gw_layout_write(gw_ctx *ctx, const char *source_path, FILE *out);
+/* Writes the intermediate layout of a source to output_path (atomically, like gw_render), or
+ * to standard output when output_path is NULL. */
+gw_status gw_layout_write(gw_ctx *ctx, const char *source_path, const char *output_path);
 
 /* Renders a source. The output is written to a temporary file beside output_path and renamed
  * over it only when complete, so a failed render leaves an existing output untouched. For PNG,

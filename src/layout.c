@@ -200,6 +200,10 @@ static void read_block(reader *r, xmlNodePtr n, gw_style parent, gw_block *b);
 static void read_children(reader *r, xmlNodePtr parent, gw_style style, gw_block **blocks,
                           size_t *n_blocks)
 {
+    if (*n_blocks) {
+        fail(r, parent, "<%s> may stand only once", (const char *)parent->name);
+        return;
+    }
     size_t cap = 0;
     for (xmlNodePtr c = parent->children; c; c = c->next) {
         if (c->type != XML_ELEMENT_NODE)
@@ -361,6 +365,8 @@ gw_layout *gw_layout_read(gw_ctx *ctx, void *xml_doc, const char *source_path)
             gw_face *f = GW_PUSH(L->faces, L->n_faces, face_cap);
             f->role = attr(c, "role");
             f->family = attr(c, "family");
+            if (!f->role || !f->family)
+                fail(&r, c, "a face needs a role and a family%s", "");
         }
     }
     for (xmlNodePtr c = root->children; c; c = c->next) {
@@ -400,6 +406,8 @@ gw_layout *gw_layout_read(gw_ctx *ctx, void *xml_doc, const char *source_path)
     }
     if (!L->lines)
         fail(&r, root, "the layout has no <page>%s", "");
+    if (!L->n_faces)
+        fail(&r, root, "the layout names no face%s", "");
     if (r.failed) {
         gw_layout_drop(L);
         return NULL;

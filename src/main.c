@@ -85,15 +85,7 @@ static int run(const char *command, const char *const *files, size_t n_files, co
                 rc = st;
         }
     } else if (strcmp(command, "layout") == 0) {
-        FILE *out = output ? fopen(output, "w") : stdout;
-        if (!out) {
-            fprintf(stderr, "%s: error: cannot write\n", output);
-            rc = GW_ERR_SYSTEM;
-        } else {
-            rc = gw_layout_write(ctx, files[0], out);
-            if (out != stdout && fclose(out) != 0 && rc == GW_OK)
-                rc = GW_ERR_SYSTEM;
-        }
+        rc = gw_layout_write(ctx, files[0], output);
     } else {
         char *path = output ? gw_xstrdup(output) : default_output(files[0], ext);
         rc = gw_render(ctx, files[0], path, format);

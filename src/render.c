@@ -178,16 +178,6 @@ static xmlDocPtr make_layout(gw_ctx *ctx, const char *source_path)
     return layout;
 }
 
-gw_status gw_layout_write(gw_ctx *ctx, const char *source_path, FILE *out)
-{
-    xmlDocPtr layout = make_layout(ctx, source_path);
-    if (!layout)
-        return GW_ERR_INPUT;
-    gw_status st = gw_transform_write(ctx, layout, out);
-    xmlFreeDoc(layout);
-    return st;
-}
-
 /* The PDF's dates: SOURCE_DATE_EPOCH when set (reproducible builds), else the document's own
  * date, so two renders of one source are byte for byte the same. */
 static char *document_time(const char *doc_date)
@@ -228,6 +218,33 @@ static char *page_path(const char *pattern, long page)
     if (!dot || (slash && dot < slash))
         return gw_xasprintf("%s-%ld", pattern, page + 1);
     return gw_xasprintf("%.*s-%ld%s", (int)(dot - pattern), pattern, page + 1, dot);
+}
+
+gw_status gw_layout_write(gw_ctx *ctx, const char *source_path, const char *output_path)
+{
+    if (output_path && same_file(source_path, output_path)) {
+        gw_error(ctx, (gw_pos){output_path, 0}, "refusing to write the output over the source");
+        return GW_ERR_USAGE;
+    }
+    xmlDocPtr layout = make_layout(ctx, source_path);
+    if (!layout)
+        return GW_ERR_INPUT;
+    gw_status st;
+    if (!output_path) {
+        st = gw_transform_write(ctx, layout, stdout);
+    } else {
+        gw_atomic *a = gw_atomic_open(ctx, output_path);
+        st = a ? GW_OK : GW_ERR_SYSTEM;
+        if (a) {
+            FILE *f = fopen(gw_atomic_tmp_path(a), "w");
+            st = f ? gw_transform_write(ctx, layout, f) : GW_ERR_SYSTEM;
+            if (f && fclose(f) != 0 && st == GW_OK)
+                st = GW_ERR_SYSTEM;
+            st = st == GW_OK ? gw_atomic_commit(ctx, a) : (gw_atomic_drop(a), st);
+        }
+    }
+    xmlFreeDoc(layout);
+    return st;
 }
 
 static gw_status write_atomically(gw_ctx *ctx, const gw_backend *be, const gw_doc *doc,
@@ -276,7 +293,12 @@ gw_status gw_render(gw_ctx *ctx, const char *source_path, const char *output_pat
     if (be->per_page) {
         for (size_t i = 0; i < doc->n_pages && st == GW_OK; i++) {
             char *path = page_path(output_path, (long)i);
-            st = write_atomically(ctx, be, doc, (long)i, path);
+            if (same_file(source_path, path)) {
+                gw_error(ctx, (gw_pos){path, 0}, "refusing to write the output over the source");
+                st = GW_ERR_USAGE;
+            } else {
+                st = write_atomically(ctx, be, doc, (long)i, path);
+            }
             free(path);
         }
     } else {

@@ -183,7 +183,10 @@ bool gw_schema_validate(gw_ctx *ctx, gw_schema *s, xmlDocPtr doc, const char *pa
 {
     error_sink sink = {ctx, 0, MAX_VALIDITY_ERRORS};
     xmlRelaxNGSetValidStructuredErrors(s->valid, report_xml_error, &sink);
+    /* ID and IDREF checks report through libxml2's global handler, not the validator's. */
+    xmlSetStructuredErrorFunc(&sink, report_xml_error);
     int rc = xmlRelaxNGValidateDoc(s->valid, doc);
+    xmlSetStructuredErrorFunc(NULL, NULL);
     xmlRelaxNGSetValidStructuredErrors(s->valid, NULL, NULL);
     if (rc != 0 && sink.reported == 0)
         gw_error(ctx, (gw_pos){path, 0}, "%s", what);

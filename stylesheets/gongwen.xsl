@@ -114,6 +114,54 @@
           length="{$rule-length}" color="{$red}"/>
   </xsl:template>
 
+  <!-- Line breaks inside a source paragraph are the author's editor, not the document's: the
+       lines are joined without a space, as Chinese text is, and the indentation after each break
+       is dropped. Forced breaks in a title are written <br/>. -->
+  <xsl:template match="s:p//text() | s:heading//text() | s:title/text()">
+    <xsl:call-template name="join-lines"><xsl:with-param name="s" select="."/></xsl:call-template>
+  </xsl:template>
+
+  <xsl:template name="join-lines">
+    <xsl:param name="s"/>
+    <xsl:choose>
+      <xsl:when test="contains($s, '&#10;')">
+        <xsl:call-template name="trim-end">
+          <xsl:with-param name="s" select="substring-before($s, '&#10;')"/>
+        </xsl:call-template>
+        <xsl:variable name="rest">
+          <xsl:call-template name="trim-start">
+            <xsl:with-param name="s" select="substring-after($s, '&#10;')"/>
+          </xsl:call-template>
+        </xsl:variable>
+        <xsl:call-template name="join-lines"><xsl:with-param name="s" select="string($rest)"/></xsl:call-template>
+      </xsl:when>
+      <xsl:otherwise><xsl:value-of select="$s"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="trim-start">
+    <xsl:param name="s"/>
+    <xsl:choose>
+      <xsl:when test="$s != '' and contains(' &#9;&#13;&#10;', substring($s, 1, 1))">
+        <xsl:call-template name="trim-start"><xsl:with-param name="s" select="substring($s, 2)"/></xsl:call-template>
+      </xsl:when>
+      <xsl:otherwise><xsl:value-of select="$s"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="trim-end">
+    <xsl:param name="s"/>
+    <xsl:variable name="last" select="substring($s, string-length($s), 1)"/>
+    <xsl:choose>
+      <xsl:when test="$s != '' and contains(' &#9;&#13;', $last)">
+        <xsl:call-template name="trim-end">
+          <xsl:with-param name="s" select="substring($s, 1, string-length($s) - 1)"/>
+        </xsl:call-template>
+      </xsl:when>
+      <xsl:otherwise><xsl:value-of select="$s"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
   <!-- 发文字号: 代字〔年份〕序号号, year in full, no padding zeros. -->
   <xsl:template match="s:number" mode="text">
     <xsl:value-of select="@code"/>
@@ -153,7 +201,7 @@
     <xsl:variable name="label"><xsl:apply-templates select="." mode="number"/></xsl:variable>
     <para align="center" face="{$face}" grid="yes" keep-with-next="yes"
           outline-level="{count(ancestor::s:chapter) + 1}" outline-title="{$label}　{normalize-space(s:heading)}">
-      <xsl:if test="not(preceding::s:chapter or preceding::s:section or preceding::s:article)">
+      <xsl:if test="not(preceding::s:chapter or preceding::s:section or preceding::s:article) and not($doc/s:addressee)">
         <xsl:attribute name="before"><xsl:value-of select="$text-below-title"/></xsl:attribute>
       </xsl:if>
       <xsl:call-template name="src"/>
@@ -174,11 +222,12 @@
     <para indent="{$para-indent}" align="justify" grid="yes"
           outline-level="{count(ancestor::s:chapter|ancestor::s:section) + 1}"
           outline-title="{$label}">
-      <xsl:if test="not(../preceding::s:article) and not($in-chapters)">
+      <xsl:if test="not(../preceding::s:article) and not($in-chapters) and not($doc/s:addressee)">
         <xsl:attribute name="before"><xsl:value-of select="$text-below-title"/></xsl:attribute>
       </xsl:if>
       <xsl:attribute name="outline-title">
-        <xsl:variable name="text" select="normalize-space(.)"/>
+        <xsl:variable name="rendered"><xsl:apply-templates/></xsl:variable>
+        <xsl:variable name="text" select="normalize-space($rendered)"/>
         <xsl:value-of select="concat($label, '　', substring($text, 1, $outline-text-length))"/>
         <xsl:if test="string-length($text) &gt; $outline-text-length">…</xsl:if>
       </xsl:attribute>
@@ -200,7 +249,7 @@
 
   <xsl:template match="s:p">
     <para indent="{$para-indent}" align="justify" grid="yes">
-      <xsl:if test="parent::s:body and not(preceding-sibling::s:p)">
+      <xsl:if test="parent::s:body and not(preceding-sibling::s:p) and not($doc/s:addressee)">
         <xsl:attribute name="before"><xsl:value-of select="$text-below-title"/></xsl:attribute>
       </xsl:if>
       <xsl:call-template name="src"/>
