@@ -291,14 +291,18 @@ gw_status gw_render(gw_ctx *ctx, const char *source_path, const char *output_pat
     gw_layout_drop(layout);
     gw_status st = GW_OK;
     if (be->per_page) {
+        /* Every page's name is checked before any page is written. */
         for (size_t i = 0; i < doc->n_pages && st == GW_OK; i++) {
             char *path = page_path(output_path, (long)i);
             if (same_file(source_path, path)) {
                 gw_error(ctx, (gw_pos){path, 0}, "refusing to write the output over the source");
                 st = GW_ERR_USAGE;
-            } else {
-                st = write_atomically(ctx, be, doc, (long)i, path);
             }
+            free(path);
+        }
+        for (size_t i = 0; i < doc->n_pages && st == GW_OK; i++) {
+            char *path = page_path(output_path, (long)i);
+            st = write_atomically(ctx, be, doc, (long)i, path);
             free(path);
         }
     } else {
