@@ -45,7 +45,7 @@ build/%.o: src/%.c | build deps
 
 gongwen: $(OBJS)
 	@echo "  LINK    $@"
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(PKG_LIBS) -lm
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -Wl,--as-needed -o $@ $(OBJS) $(PKG_LIBS) -lm
 
 # The same program with AddressSanitizer and UndefinedBehaviorSanitizer, for `make check`.
 build/asan/%.o: src/%.c | build/asan deps

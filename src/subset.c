@@ -63,9 +63,19 @@ static cairo_font_face_t *make_subset(const char *file, int index, hb_set_t *gly
         return NULL;
     }
     hb_set_union(hb_subset_input_glyph_set(in), glyphs);
-    /* Hinting is of no use in a PDF. Glyph ids are renumbered (keeping them would leave the
+    /* Hinting is of no use in a PDF, and flat charstrings are quicker for cairo to subset
+     * again. Glyph ids are renumbered (keeping them would leave the
      * subset as long as the font's glyph count), so the plan's map goes with the face. */
-    hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING);
+    hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING | HB_SUBSET_FLAGS_DESUBROUTINIZE);
+    /* cairo draws glyphs by id: no shaping or vertical tables are needed, and dropping GSUB
+     * spares HarfBuzz the closure over every substitution. */
+    static const hb_tag_t unused[] = {HB_TAG('G', 'S', 'U', 'B'), HB_TAG('G', 'P', 'O', 'S'),
+                                      HB_TAG('G', 'D', 'E', 'F'), HB_TAG('B', 'A', 'S', 'E'),
+                                      HB_TAG('V', 'O', 'R', 'G'), HB_TAG('v', 'h', 'e', 'a'),
+                                      HB_TAG('v', 'm', 't', 'x')};
+    hb_set_t *drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
+    for (size_t i = 0; i < sizeof unused / sizeof unused[0]; i++)
+        hb_set_add(drop, unused[i]);
     hb_subset_plan_t *plan = hb_subset_plan_create_or_fail(face, in);
     hb_subset_input_destroy(in);
     hb_face_t *sub = plan ? hb_subset_plan_execute_or_fail(plan) : NULL;
