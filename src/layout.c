@@ -225,6 +225,7 @@ static void read_block(reader *r, xmlNodePtr n, gw_style parent, gw_block *b)
     b->at = len_attr(r, n, "at");
     b->keep_with_next = bool_attr(n, "keep-with-next");
     b->keep_together = bool_attr(n, "keep-together");
+    b->keep_with_previous = bool_attr(n, "keep-with-previous");
     b->outline_level = -1;
     if (b->style.size <= 0 && !is_el(n, "rule") && !is_el(n, "group"))
         fail(r, n, "<%s> has no font size (size on it or an ancestor)", (const char *)n->name);

@@ -52,7 +52,7 @@ typedef struct gw_block {
     gw_len before; /* space above */
     bool before_from_ink; /* measured from the last text's em box, not from its line cell */
     gw_len at; /* absolute position below the top of the type area */
-    bool keep_with_next, keep_together;
+    bool keep_with_next, keep_together, keep_with_previous;
     /* para */
     gw_text text;
     gw_align align;

@@ -554,6 +554,16 @@ static void flow_block(typesetter *T, const gw_block *b, const gw_block *next)
     }
     line_list ll = {0};
     set_block(T, b, &ll);
+    /* A next block that may not begin a page alone takes this block's last lines with it. */
+    double follower = 0;
+    size_t tail = 0;
+    if (next && next->keep_with_previous && next->kind != GW_BLOCK_RULE) {
+        line_list nl = {0};
+        set_block(T, next, &nl);
+        follower = len(T, next->before, next->style.size) + lines_height(&nl, 0);
+        free_lines(&nl, false);
+        tail = ll.n > 2 ? ll.n - 2 : 0;
+    }
     double need = before + lines_height(&ll, 0);
     bool keep = b->keep_together || b->kind == GW_BLOCK_ROW;
     if (b->keep_with_next && next) {
@@ -568,6 +578,10 @@ static void flow_block(typesetter *T, const gw_block *b, const gw_block *next)
     T->y += before;
     for (size_t i = 0; i < ll.n; i++) {
         set_line *sl = &ll.v[i];
+        double rest = lines_height(&ll, i) + follower;
+        if (!T->page_empty && follower > 0 && i == tail && T->y + rest > area_h + EPS &&
+            rest <= area_h)
+            new_page(T);
         if (!T->page_empty && T->y + sl->cell > area_h + EPS)
             new_page(T);
         if (i == 0)

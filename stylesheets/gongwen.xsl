@@ -317,9 +317,11 @@
   </xsl:template>
 
   <!-- 发文机关署名 and 成文日期, no seal (§7.3.5.2): the block is set right with the signature two
-       characters in; the date starts two characters right of the signature's first character. -->
+       characters in; the date starts two characters right of the signature's first character.
+       It never stands alone on a page (§7.3.5.5): the last lines of the text go with it. -->
   <xsl:template match="s:closing">
-    <group before="{$signature-below-text}" align="right" inset="{$signature-inset}" keep-together="yes">
+    <group before="{$signature-below-text}" align="right" inset="{$signature-inset}" keep-together="yes"
+           keep-with-previous="yes">
       <xsl:call-template name="src"/>
       <xsl:for-each select="s:signature">
         <para grid="yes"><xsl:call-template name="src"/><xsl:value-of select="."/></para>

@@ -142,3 +142,39 @@ def test_cc_hangs_after_its_colon_and_sits_above_the_printer_line():
     thin = [r for r in rules if r.thickness <= 0.3]
     assert len(thick) == 2 and len(thin) == 1, 'thick, thin, thick: %r' % rules
     assert thin[0].cy > second.y1 and thin[0].cy < printer.y0, 'a thin rule between 抄送 and 印发'
+
+
+ARTICLES = '''<?xml version="1.0" encoding="UTF-8"?>
+<document xmlns="urn:gongwen:source:1" kind="办法">
+  <head><organ suffix="文件">测试机关</organ><number code="测字" year="2024" seq="8"/></head>
+  <title>测试机关关于签署不落单页的办法</title>
+  <body>{articles}</body>
+  <closing><signature>测试机关</signature><date>2024-03-05</date></closing>
+</document>
+'''
+
+
+def test_signature_never_stands_alone_on_a_page():
+    # Documents of 20 to 44 one-line articles: one of them ends its text on the last line of a
+    # page, where the signature and date would have to start the next page alone. GB/T 9704
+    # §7.3.5.5 wants them with the text: the page that holds them holds text too.
+    alone_risk = 0
+    for n in range(20, 45):
+        articles = ''.join('<article id="a%d"><p>本条为第%d条。</p></article>' % (i, i)
+                           for i in range(1, n + 1))
+        src = os.path.join(_dir, 'articles-%d.xml' % n)
+        with open(src, 'w', encoding='utf-8') as f:
+            f.write(ARTICLES.format(articles=articles))
+        pdf = src[:-4] + '.pdf'
+        r = subprocess.run([GONGWEN, 'render', src, '-o', pdf], capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+        lines = pp.lines(pdf)
+        (sig,) = [l for l in lines if l.text.strip() == '测试机关']
+        body = [l for l in lines if l.page == sig.page and '本条为' in l.text]
+        assert body, '%d articles: the signature stands alone on page %d' % (n, sig.page)
+        last = max(l.y1 for l in lines if '本条为' in l.text and l.page == sig.page)
+        if sig.page > 1 and min(l.y0 for l in body) < pp.AREA['top'] + pp.LINE:
+            alone_risk += 1
+        pp.approx(sig.y0 - last, pp.LINE + (pp.LINE - 16 * pp.PT), 0.5,
+                  '%d articles: signature one blank line below the text' % n)
+    assert alone_risk >= 1, 'no case carried text to a new page: the test proves nothing'
