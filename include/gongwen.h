@@ -44,8 +44,9 @@ typedef struct gw_options {
 
 typedef struct gw_ctx gw_ctx;
 
-/* Loads the schema, stylesheets and fonts once; NULL after reporting why. */
-gw_ctx *gw_ctx_new(const gw_options *opts);
+/* Loads the schemas, stylesheets and fonts once; NULL after reporting why, with the reason's
+ * status in *status (which may be NULL). */
+gw_ctx *gw_ctx_new(const gw_options *opts, gw_status *status);
 void gw_ctx_drop(gw_ctx *ctx);
 
 /* Number of errors reported through this context so far. */

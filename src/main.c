@@ -74,13 +74,14 @@ static int run(const char *command, const char *const *files, size_t n_files, co
         return fail_usage("unknown command", command);
     if (n_files == 0 || (!validate && n_files != 1))
         return fail_usage(validate ? "no source given" : "give exactly one source", NULL);
-    gw_ctx *ctx = gw_ctx_new(opts);
+    gw_status st = GW_OK;
+    gw_ctx *ctx = gw_ctx_new(opts, &st);
     if (!ctx)
-        return GW_ERR_SYSTEM;
+        return st;
     int rc = GW_OK;
     if (validate) {
         for (size_t i = 0; i < n_files; i++) {
-            gw_status st = gw_validate(ctx, files[i]);
+            st = gw_validate(ctx, files[i]);
             if (st != GW_OK && rc == GW_OK)
                 rc = st;
         }

@@ -71,11 +71,39 @@ static char *find_datadir(const char *given)
     return abs;
 }
 
-gw_ctx *gw_ctx_new(const gw_options *opts)
+/* Font folders from the options, then from GONGWEN_FONT_DIRS (colon-separated). */
+static char **font_dirs(const gw_options *opts, size_t *n)
+{
+    char **dirs = NULL;
+    size_t cap = 0;
+    *n = 0;
+    for (size_t i = 0; i < opts->n_font_dirs; i++)
+        *GW_PUSH(dirs, *n, cap) = gw_xstrdup(opts->font_dirs[i]);
+    const char *env = getenv("GONGWEN_FONT_DIRS");
+    for (const char *p = env; p && *p;) {
+        size_t len = strcspn(p, ":");
+        if (len)
+            *GW_PUSH(dirs, *n, cap) = gw_xstrndup(p, len);
+        p += len + (p[len] == ':');
+    }
+    return dirs;
+}
+
+static gw_ctx *fail_ctx(gw_ctx *ctx, gw_status st, gw_status *status)
+{
+    if (status)
+        *status = st;
+    gw_ctx_drop(ctx);
+    return NULL;
+}
+
+gw_ctx *gw_ctx_new(const gw_options *opts, gw_status *status)
 {
     gw_options none = {0};
     if (!opts)
         opts = &none;
+    if (status)
+        *status = GW_OK;
     gw_ctx *ctx = gw_xcalloc(1, sizeof *ctx);
     ctx->err = stderr;
     ctx->timings = getenv("GONGWEN_TIMINGS") != NULL;
@@ -87,37 +115,24 @@ gw_ctx *gw_ctx_new(const gw_options *opts)
         ctx->params[i] = gw_xstrdup(opts->params[i]);
     ctx->n_params = opts->n_params;
     xmlInitParser();
-    /* Line numbers above 65535 are kept in a wider field only when asked. */
     xmlLineNumbersDefault(1);
     if (!has_data(ctx->datadir)) {
         gw_error(ctx, (gw_pos){ctx->datadir, 0},
                  "no stylesheets here; set GONGWEN_DATADIR to the folder holding stylesheets/");
-        gw_ctx_drop(ctx);
-        return NULL;
+        return fail_ctx(ctx, GW_ERR_SYSTEM, status);
     }
     if (gw_source_stage_new(ctx) != GW_OK || gw_transform_stage_new(ctx) != GW_OK ||
-        !(ctx->layout = gw_schema_new(ctx, "schema/layout.rng"))) {
-        gw_ctx_drop(ctx);
-        return NULL;
-    }
+        !(ctx->layout = gw_schema_new(ctx, "schema/layout.rng")))
+        return fail_ctx(ctx, GW_ERR_SYSTEM, status);
     gw_timing(ctx, "schemas");
-    const char *env_dirs = getenv("GONGWEN_FONT_DIRS");
-    const char **dirs = gw_xcalloc(opts->n_font_dirs + 16, sizeof *dirs);
     size_t n_dirs = 0;
-    for (size_t i = 0; i < opts->n_font_dirs; i++)
-        dirs[n_dirs++] = opts->font_dirs[i];
-    char *env_copy = env_dirs ? gw_xstrdup(env_dirs) : NULL;
-    char *save = NULL;
-    for (char *d = env_copy ? strtok_r(env_copy, ":", &save) : NULL; d && n_dirs < opts->n_font_dirs + 16;
-         d = strtok_r(NULL, ":", &save))
-        dirs[n_dirs++] = d;
-    gw_status st = gw_fonts_new(ctx, dirs, n_dirs);
+    char **dirs = font_dirs(opts, &n_dirs);
+    gw_status st = gw_fonts_new(ctx, (const char *const *)dirs, n_dirs);
+    for (size_t i = 0; i < n_dirs; i++)
+        free(dirs[i]);
     free(dirs);
-    free(env_copy);
-    if (st != GW_OK) {
-        gw_ctx_drop(ctx);
-        return NULL;
-    }
+    if (st != GW_OK)
+        return fail_ctx(ctx, st, status);
     gw_timing(ctx, "fonts");
     return ctx;
 }
