@@ -110,6 +110,23 @@ xmlDocPtr gw_xml_read(gw_ctx *ctx, const char *path)
         free(data);
         return NULL;
     }
+    /* No input needs a DTD, and its entities could read other files or multiply without end
+     * (billion laughs): refuse any document type declaration before parsing. */
+    const char *root = data;
+    while ((root = memchr(root, '<', size - (size_t)(root - data))) &&
+           (size_t)(root - data) + 1 < size && (root[1] == '?' || root[1] == '!'))
+        root++;
+    size_t prolog = root ? (size_t)(root - data) : size;
+    const char *doctype = memmem(data, prolog, "<!DOCTYPE", 9);
+    if (doctype) {
+        int line = 1;
+        for (const char *p = data; p < doctype; p++)
+            line += *p == '\n';
+        gw_error(ctx, (gw_pos){path, line},
+                 "a document type declaration (<!DOCTYPE>) is not allowed here");
+        free(data);
+        return NULL;
+    }
     xmlParserCtxtPtr pctxt = xmlNewParserCtxt();
     if (!pctxt) {
         free(data);
