@@ -8,16 +8,18 @@
 
 typedef struct gw_backend {
     const char *name;
-    const char *extension;
     /* Writes one page per file (PNG, SVG) rather than the whole document in one. */
     bool per_page;
-    /* Writes the document, or its page `page` (0-based) when per_page, to path. */
-    gw_status (*write)(gw_ctx *ctx, const gw_doc *doc, long page, const char *path);
+    /* Writes the document, or its page `page` (0-based) when per_page, to path; errors name
+     * the file as `name` (path is a temporary file that will be renamed to it). */
+    gw_status (*write)(gw_ctx *ctx, const gw_doc *doc, long page, const char *path,
+                       const char *name);
 } gw_backend;
 
 const gw_backend *gw_backend_lookup(gw_format format);
 
-/* The trace: every placed box as a line of text, positions in mm. */
-gw_status gw_trace_write(gw_ctx *ctx, const gw_doc *doc, FILE *out);
+/* The trace: every placed box as a line of text, positions in mm. Reports a write error
+ * against name. */
+gw_status gw_trace_write(gw_ctx *ctx, const gw_doc *doc, FILE *out, const char *name);
 
 #endif

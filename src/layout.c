@@ -143,8 +143,9 @@ static gw_style style_attrs(reader *r, xmlNodePtr n, gw_style parent)
     char *size = attr(n, "size");
     if (size) {
         gw_len len;
-        if (!parse_len(size, &len) || (len.unit != GW_PT && len.unit != GW_MM) || len.value <= 0)
-            fail(r, n, "\"%s\" is not a font size in pt or mm", size);
+        if (!parse_len(size, &len) || (len.unit != GW_PT && len.unit != GW_MM) ||
+            len.value <= 0 || len.value > 1000)
+            fail(r, n, "\"%s\" is not a font size in pt or mm (up to 1000 pt)", size);
         else
             s.size = len.unit == GW_PT ? len.value : len.value * GW_PT_PER_MM;
     }
@@ -289,6 +290,22 @@ static void read_block(reader *r, xmlNodePtr n, gw_style parent, gw_block *b)
     }
 }
 
+/* A required number within [min, max]. */
+static double number_attr(reader *r, xmlNodePtr n, const char *name, double min, double max)
+{
+    char *v = attr(n, name);
+    char *end = NULL;
+    double d = v ? strtod(v, &end) : NAN;
+    if (!v || end == v || *end || !(d >= min && d <= max)) {
+        char *msg = gw_xasprintf("%s must be a number from %g to %g", name, min, max);
+        fail(r, n, "%s", msg);
+        free(msg);
+        d = min;
+    }
+    free(v);
+    return d;
+}
+
 /* A required length in pt (mm or pt in the layout). */
 static double required_pt(reader *r, xmlNodePtr n, const char *name)
 {
@@ -309,15 +326,9 @@ static void read_page(reader *r, xmlNodePtr n)
     L->area_left = required_pt(r, n, "left");
     L->area_w = required_pt(r, n, "area-width");
     L->area_h = required_pt(r, n, "area-height");
-    char *lines = attr(n, "lines"), *chars = attr(n, "chars"), *em = attr(n, "em-top");
-    L->lines = lines ? atoi(lines) : 0;
-    L->chars = chars ? atoi(chars) : 0;
-    L->em_top = em ? strtod(em, NULL) : 0;
-    free(lines);
-    free(chars);
-    free(em);
-    if (L->lines <= 0 || L->chars <= 0 || L->em_top <= 0 || L->em_top > 1)
-        fail(r, n, "the page grid needs positive lines and chars, and em-top in (0, 1]%s", "");
+    L->lines = (int)number_attr(r, n, "lines", 1, 1000);
+    L->chars = (int)number_attr(r, n, "chars", 1, 1000);
+    L->em_top = number_attr(r, n, "em-top", 0.01, 1);
     if (L->area_w <= 0 || L->area_h <= 0 || L->area_left + L->area_w > L->page_w + 0.01 ||
         L->area_top + L->area_h > L->page_h + 0.01)
         fail(r, n, "the type area does not fit on the page%s", "");

@@ -48,14 +48,14 @@ static double natural(const gw_lb_cluster *c, size_t start, size_t end)
     return w;
 }
 
-/* How much the punctuation of a line can give up. */
-static double squeezable(const gw_lb_cluster *c, size_t start, size_t end)
+/* How many clusters from `fit` may not start a line and are closing marks: the ones a line
+ * may pull in (推入). Latin words and the like are never pulled in: they go down whole. */
+static size_t pullable(const gw_lb_cluster *c, size_t n, size_t fit)
 {
-    double w = 0;
-    for (size_t i = start; i < end; i++)
-        if (c[i].punct != GW_PUNCT_NONE)
-            w += c[i].advance / 2;
-    return w;
+    size_t k = fit;
+    while (k < n && !c[k].break_before && c[k].punct == GW_PUNCT_CLOSE && k - fit < 2)
+        k++;
+    return k < n && !c[k].break_before ? 0 : k - fit;
 }
 
 size_t gw_lb_break(const gw_lb_cluster *c, size_t n, double first_width, double width,
@@ -63,25 +63,31 @@ size_t gw_lb_break(const gw_lb_cluster *c, size_t n, double first_width, double 
 {
     size_t count = 0, cap = 0;
     *lines = NULL;
+    /* Prefix sums of advances and of what punctuation can give up, so that each line costs
+     * time in proportion to its own length, however long the paragraph. */
+    double *adv = gw_xcalloc(n + 1, sizeof *adv);
+    double *give = gw_xcalloc(n + 1, sizeof *give);
+    for (size_t i = 0; i < n; i++) {
+        adv[i + 1] = adv[i] + c[i].advance;
+        give[i + 1] = give[i] + (c[i].punct != GW_PUNCT_NONE ? c[i].advance / 2 : 0);
+    }
     size_t start = 0;
     do {
         double measure = count == 0 ? first_width : width;
         /* As many clusters as fit. */
         size_t fit = start;
-        double w = 0;
-        while (fit < n && w + c[fit].advance <= measure + SLACK)
-            w += c[fit++].advance;
+        while (fit < n && adv[fit + 1] - adv[start] <= measure + SLACK)
+            fit++;
         if (fit == start && fit < n)
             fit++; /* a cluster wider than the measure still takes a line of its own */
         size_t end = fit;
         if (fit < n && !c[fit].break_before) {
-            /* Pull in what may not start the next line, if the punctuation can make room. */
-            size_t next = fit;
-            while (next < n && !c[next].break_before)
-                next++;
-            double over = natural(c, start, next) - measure;
-            if (over <= squeezable(c, start, next) + SLACK) {
-                end = next;
+            /* Pull in the closing marks that may not start the next line, if the line's
+             * punctuation can make room for them. */
+            size_t k = pullable(c, n, fit);
+            double over = adv[fit + k] - adv[start] - measure;
+            if (k > 0 && over <= give[fit + k] - give[start] + SLACK) {
+                end = fit + k;
             } else {
                 /* Push down from the last place the line may end. */
                 size_t b = fit;
@@ -98,6 +104,8 @@ size_t gw_lb_break(const gw_lb_cluster *c, size_t n, double first_width, double 
         gw_lb_line *l = GW_PUSH(*lines, count, cap);
         *l = (gw_lb_line){0, 0, true};
     }
+    free(adv);
+    free(give);
     return count;
 }
 

@@ -2,13 +2,13 @@
  * paragraph and says where lines may break (Unicode line breaking); this module chooses the
  * breaks and places each character:
  *   - a line takes as many characters as its measure holds;
- *   - a character that may not start a line (，。、；：）》” …) is pulled into the line above
- *     (推入) when the punctuation of that line can give up enough of its width, each full-width
- *     mark at most half of it;
+ *   - one or two closing marks that may not start a line (，。、；：）》” …) are pulled into the
+ *     line above (推入) when the punctuation of that line can give up enough of its width, each
+ *     full-width mark at most half of it;
  *   - otherwise the last character that can end the line is pushed down (推出) and the line is
  *     spread to the full measure;
  *   - the last line of a paragraph keeps its natural spacing.
- * It knows nothing of fonts or Pango, so it is tested on its own (tests/unit_linebreak.c). */
+ * It knows nothing of fonts or Pango, so it is tested on its own (tests/unit/linebreak.c). */
 #ifndef GW_LINEBREAK_H
 #define GW_LINEBREAK_H
 

@@ -118,6 +118,7 @@ int main(int argc, char **argv)
     opts.font_dirs = font_dirs;
     int rc = -1;
     int c;
+    char *end = NULL;
     /* Options may stand before or after the command and the files. */
     while (rc < 0 && (c = getopt_long(argc, argv, "o:f:p:hV", longopts, NULL)) != -1) {
         switch (c) {
@@ -138,8 +139,8 @@ int main(int argc, char **argv)
             font_dirs[opts.n_font_dirs++] = optarg;
             break;
         case OPT_DPI:
-            opts.png_dpi = atof(optarg);
-            if (opts.png_dpi < 10 || opts.png_dpi > 2400)
+            opts.png_dpi = strtod(optarg, &end);
+            if (end == optarg || *end || !(opts.png_dpi >= 10 && opts.png_dpi <= 2400))
                 rc = fail_usage("the resolution must lie between 10 and 2400 dpi", optarg);
             break;
         case OPT_DATADIR:

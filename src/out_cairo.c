@@ -6,6 +6,7 @@
 
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,7 +64,7 @@ static void paint_page(cairo_t *cr, const gw_page *p, const gw_subsets *subsets)
     cairo_font_options_destroy(opts);
 }
 
-static gw_status finish(gw_ctx *ctx, cairo_t *cr, cairo_surface_t *s, const char *path)
+static gw_status finish(gw_ctx *ctx, cairo_t *cr, cairo_surface_t *s, const char *name)
 {
     cairo_status_t st = cairo_status(cr);
     cairo_destroy(cr);
@@ -72,7 +73,7 @@ static gw_status finish(gw_ctx *ctx, cairo_t *cr, cairo_surface_t *s, const char
         st = cairo_surface_status(s);
     cairo_surface_destroy(s);
     if (st != CAIRO_STATUS_SUCCESS) {
-        gw_error(ctx, (gw_pos){path, 0}, "cannot write: %s", cairo_status_to_string(st));
+        gw_error(ctx, (gw_pos){name, 0}, "cannot write: %s", cairo_status_to_string(st));
         return GW_ERR_SYSTEM;
     }
     return GW_OK;
@@ -102,7 +103,8 @@ static void add_outline(cairo_surface_t *s, const gw_doc *doc)
     }
 }
 
-static gw_status write_pdf(gw_ctx *ctx, const gw_doc *doc, long page, const char *path)
+static gw_status write_pdf(gw_ctx *ctx, const gw_doc *doc, long page, const char *path,
+                           const char *name)
 {
     (void)page;
     double w = doc->n_pages ? doc->pages[0].width : 595.28;
@@ -117,7 +119,6 @@ static gw_status write_pdf(gw_ctx *ctx, const gw_doc *doc, long page, const char
         cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, doc->date);
         cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_MOD_DATE, doc->date);
     }
-    gw_timing(ctx, "paint");
     gw_subsets *subsets = gw_subsets_new(doc);
     gw_timing(ctx, "subset");
     cairo_t *cr = cairo_create(s);
@@ -127,12 +128,14 @@ static gw_status write_pdf(gw_ctx *ctx, const gw_doc *doc, long page, const char
         cairo_show_page(cr);
     }
     add_outline(s, doc);
-    gw_status st = finish(ctx, cr, s, path);
+    gw_timing(ctx, "paint");
+    gw_status st = finish(ctx, cr, s, name);
     gw_subsets_drop(subsets);
     return st;
 }
 
-static gw_status write_png(gw_ctx *ctx, const gw_doc *doc, long page, const char *path)
+static gw_status write_png(gw_ctx *ctx, const gw_doc *doc, long page, const char *path,
+                           const char *name)
 {
     const gw_page *p = &doc->pages[page];
     double k = ctx->png_dpi / 72.0;
@@ -149,33 +152,35 @@ static gw_status write_png(gw_ctx *ctx, const gw_doc *doc, long page, const char
     cairo_destroy(cr);
     cairo_surface_destroy(s);
     if (st != CAIRO_STATUS_SUCCESS) {
-        gw_error(ctx, (gw_pos){path, 0}, "cannot write: %s", cairo_status_to_string(st));
+        gw_error(ctx, (gw_pos){name, 0}, "cannot write: %s", cairo_status_to_string(st));
         return GW_ERR_SYSTEM;
     }
     return GW_OK;
 }
 
-static gw_status write_svg(gw_ctx *ctx, const gw_doc *doc, long page, const char *path)
+static gw_status write_svg(gw_ctx *ctx, const gw_doc *doc, long page, const char *path,
+                           const char *name)
 {
     const gw_page *p = &doc->pages[page];
     cairo_surface_t *s = cairo_svg_surface_create(path, p->width, p->height);
     cairo_svg_surface_set_document_unit(s, CAIRO_SVG_UNIT_PT);
     cairo_t *cr = cairo_create(s);
     paint_page(cr, p, NULL);
-    return finish(ctx, cr, s, path);
+    return finish(ctx, cr, s, name);
 }
 
-static gw_status write_trace(gw_ctx *ctx, const gw_doc *doc, long page, const char *path)
+static gw_status write_trace(gw_ctx *ctx, const gw_doc *doc, long page, const char *path,
+                             const char *name)
 {
     (void)page;
     FILE *f = fopen(path, "w");
     if (!f) {
-        gw_error(ctx, (gw_pos){path, 0}, "cannot write");
+        gw_error(ctx, (gw_pos){name, 0}, "cannot write: %s", strerror(errno));
         return GW_ERR_SYSTEM;
     }
-    gw_status st = gw_trace_write(ctx, doc, f);
+    gw_status st = gw_trace_write(ctx, doc, f, name);
     if (fclose(f) != 0 && st == GW_OK) {
-        gw_error(ctx, (gw_pos){path, 0}, "cannot write");
+        gw_error(ctx, (gw_pos){name, 0}, "cannot write: %s", strerror(errno));
         st = GW_ERR_SYSTEM;
     }
     return st;
@@ -184,10 +189,10 @@ static gw_status write_trace(gw_ctx *ctx, const gw_doc *doc, long page, const ch
 const gw_backend *gw_backend_lookup(gw_format format)
 {
     static const gw_backend backends[] = {
-        [GW_FORMAT_PDF] = {"pdf", "pdf", false, write_pdf},
-        [GW_FORMAT_PNG] = {"png", "png", true, write_png},
-        [GW_FORMAT_SVG] = {"svg", "svg", true, write_svg},
-        [GW_FORMAT_TRACE] = {"trace", "trace", false, write_trace},
+        [GW_FORMAT_PDF] = {"pdf", false, write_pdf},
+        [GW_FORMAT_PNG] = {"png", true, write_png},
+        [GW_FORMAT_SVG] = {"svg", true, write_svg},
+        [GW_FORMAT_TRACE] = {"trace", false, write_trace},
     };
     if ((size_t)format >= sizeof backends / sizeof backends[0])
         return NULL;

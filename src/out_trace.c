@@ -6,9 +6,8 @@
 
 #define MM(pt) ((pt)*GW_MM_PER_PT)
 
-gw_status gw_trace_write(gw_ctx *ctx, const gw_doc *doc, FILE *out)
+gw_status gw_trace_write(gw_ctx *ctx, const gw_doc *doc, FILE *out, const char *name)
 {
-    (void)ctx;
     for (size_t i = 0; i < doc->n_pages; i++) {
         const gw_page *p = &doc->pages[i];
         fprintf(out, "page %zu %.2fx%.2f folio %d\n", i + 1, MM(p->width), MM(p->height),
@@ -30,5 +29,9 @@ gw_status gw_trace_write(gw_ctx *ctx, const gw_doc *doc, FILE *out)
             }
         }
     }
-    return ferror(out) ? GW_ERR_SYSTEM : GW_OK;
+    if (ferror(out) || fflush(out) != 0) {
+        gw_error(ctx, (gw_pos){name, 0}, "cannot write the trace");
+        return GW_ERR_SYSTEM;
+    }
+    return GW_OK;
 }

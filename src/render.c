@@ -124,6 +124,8 @@ gw_ctx *gw_ctx_new(const gw_options *opts, gw_status *status)
     if (gw_source_stage_new(ctx) != GW_OK || gw_transform_stage_new(ctx) != GW_OK ||
         !(ctx->layout = gw_schema_new(ctx, "schema/layout.rng")))
         return fail_ctx(ctx, GW_ERR_SYSTEM, status);
+    if (gw_transform_check_params(ctx) != GW_OK)
+        return fail_ctx(ctx, GW_ERR_USAGE, status);
     gw_timing(ctx, "schemas");
     size_t n_dirs = 0;
     char **dirs = font_dirs(opts, &n_dirs);
@@ -201,14 +203,18 @@ static char *document_time(const char *doc_date)
     if (epoch && *epoch) {
         char *end = NULL;
         long long t = strtoll(epoch, &end, 10);
-        if (end && !*end) {
-            time_t tt = (time_t)t;
-            struct tm tm;
-            gmtime_r(&tt, &tm);
+        time_t tt = (time_t)t;
+        struct tm tm;
+        /* PDF dates have four-digit years; anything else is not a date to write. */
+        if (end && !*end && t >= 0 && t <= 253402300799LL && gmtime_r(&tt, &tm)) {
             char buf[32];
             strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
             return gw_xstrdup(buf);
         }
+        gw_warning(NULL, (gw_pos){NULL, 0},
+                   "SOURCE_DATE_EPOCH=%s is not a time from 1970 to 9999; using the document's "
+                   "date",
+                   epoch);
     }
     if (doc_date && strlen(doc_date) == 10)
         return gw_xasprintf("%sT00:00:00+08:00", doc_date);
@@ -247,6 +253,8 @@ gw_status gw_layout_write(gw_ctx *ctx, const char *source_path, const char *outp
     gw_status st;
     if (!output_path) {
         st = gw_transform_write(ctx, layout, stdout);
+        if (st != GW_OK)
+            gw_error(ctx, (gw_pos){NULL, 0}, "cannot write the layout to standard output");
     } else {
         gw_atomic *a = gw_atomic_open(ctx, output_path);
         st = a ? GW_OK : GW_ERR_SYSTEM;
@@ -255,6 +263,8 @@ gw_status gw_layout_write(gw_ctx *ctx, const char *source_path, const char *outp
             st = f ? gw_transform_write(ctx, layout, f) : GW_ERR_SYSTEM;
             if (f && fclose(f) != 0 && st == GW_OK)
                 st = GW_ERR_SYSTEM;
+            if (st != GW_OK && ctx->errors == 0)
+                gw_error(ctx, (gw_pos){output_path, 0}, "cannot write: %s", strerror(errno));
             st = st == GW_OK ? gw_atomic_commit(ctx, a) : (gw_atomic_drop(a), st);
         }
     }
@@ -262,18 +272,42 @@ gw_status gw_layout_write(gw_ctx *ctx, const char *source_path, const char *outp
     return st;
 }
 
-static gw_status write_atomically(gw_ctx *ctx, const gw_backend *be, const gw_doc *doc,
-                                  long page, const char *path)
+/* Writes every output file (one, or one a page) to a temporary file first, and renames them
+ * only once all are complete: a failure on page 5 leaves pages 1 to 4 as they were. */
+static gw_status write_outputs(gw_ctx *ctx, const gw_backend *be, const gw_doc *doc,
+                               const char *source_path, const char *output_path)
 {
-    gw_atomic *a = gw_atomic_open(ctx, path);
-    if (!a)
-        return GW_ERR_SYSTEM;
-    gw_status st = be->write(ctx, doc, page, gw_atomic_tmp_path(a));
-    if (st != GW_OK) {
-        gw_atomic_drop(a);
-        return st;
+    size_t n = be->per_page ? doc->n_pages : 1;
+    char **paths = gw_xcalloc(n, sizeof *paths);
+    gw_atomic **files = gw_xcalloc(n, sizeof *files);
+    gw_status st = GW_OK;
+    for (size_t i = 0; i < n && st == GW_OK; i++) {
+        paths[i] = be->per_page ? page_path(output_path, (long)i) : gw_xstrdup(output_path);
+        struct stat sb;
+        if (same_file(source_path, paths[i])) {
+            gw_error(ctx, (gw_pos){paths[i], 0}, "refusing to write the output over the source");
+            st = GW_ERR_USAGE;
+        } else if (stat(paths[i], &sb) == 0 && S_ISDIR(sb.st_mode)) {
+            gw_error(ctx, (gw_pos){paths[i], 0}, "is a folder; cannot write the output there");
+            st = GW_ERR_SYSTEM;
+        }
     }
-    return gw_atomic_commit(ctx, a);
+    for (size_t i = 0; i < n && st == GW_OK; i++) {
+        files[i] = gw_atomic_open(ctx, paths[i]);
+        st = files[i] ? be->write(ctx, doc, be->per_page ? (long)i : -1,
+                                  gw_atomic_tmp_path(files[i]), paths[i])
+                      : GW_ERR_SYSTEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (st == GW_OK)
+            st = gw_atomic_commit(ctx, files[i]);
+        else
+            gw_atomic_drop(files[i]);
+        free(paths[i]);
+    }
+    free(paths);
+    free(files);
+    return st;
 }
 
 gw_status gw_render(gw_ctx *ctx, const char *source_path, const char *output_path,
@@ -304,25 +338,7 @@ gw_status gw_render(gw_ctx *ctx, const char *source_path, const char *output_pat
     }
     doc->date = document_time(layout->date);
     gw_layout_drop(layout);
-    gw_status st = GW_OK;
-    if (be->per_page) {
-        /* Every page's name is checked before any page is written. */
-        for (size_t i = 0; i < doc->n_pages && st == GW_OK; i++) {
-            char *path = page_path(output_path, (long)i);
-            if (same_file(source_path, path)) {
-                gw_error(ctx, (gw_pos){path, 0}, "refusing to write the output over the source");
-                st = GW_ERR_USAGE;
-            }
-            free(path);
-        }
-        for (size_t i = 0; i < doc->n_pages && st == GW_OK; i++) {
-            char *path = page_path(output_path, (long)i);
-            st = write_atomically(ctx, be, doc, (long)i, path);
-            free(path);
-        }
-    } else {
-        st = write_atomically(ctx, be, doc, -1, output_path);
-    }
+    gw_status st = write_outputs(ctx, be, doc, source_path, output_path);
     gw_timing(ctx, "write");
     gw_doc_drop(doc);
     return st;

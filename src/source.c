@@ -9,11 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct gw_source_stage {
-    xmlRelaxNGPtr schema;
-    xmlRelaxNGValidCtxtPtr valid;
-};
-
 /* libxml2 may report several errors for one fault; the first names it, the rest repeat it. */
 #define MAX_VALIDITY_ERRORS 20
 
@@ -21,6 +16,8 @@ typedef struct error_sink {
     gw_ctx *ctx;
     int reported;
     int limit;
+    const char *path; /* for errors that libxml2 gives without a file */
+    bool source_lines; /* the document is made in memory: its lines are its `line` attributes */
 } error_sink;
 
 static void report_xml_error(void *data, xmlErrorPtr e)
@@ -36,15 +33,26 @@ static void report_xml_error(void *data, xmlErrorPtr e)
     while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
         msg[--n] = '\0';
     int line = e->line;
-    if (line <= 0 && e->node && ((xmlNodePtr)e->node)->type == XML_ELEMENT_NODE)
+    const char *file = e->file ? e->file : sink->path;
+    if (sink->source_lines) {
+        /* A layout made by the stylesheets: point at the source element it came from. */
+        file = sink->path;
+        line = 0;
+        for (xmlNodePtr n = e->node; n && n->type == XML_ELEMENT_NODE && !line; n = n->parent) {
+            xmlChar *v = xmlGetNoNsProp(n, BAD_CAST "line");
+            line = v ? atoi((const char *)v) : 0;
+            xmlFree(v);
+        }
+    } else if (line <= 0 && e->node && ((xmlNodePtr)e->node)->type == XML_ELEMENT_NODE) {
         line = (int)xmlGetLineNo((xmlNodePtr)e->node);
-    gw_error(sink->ctx, (gw_pos){e->file, line}, "%s", msg);
+    }
+    gw_error(sink->ctx, (gw_pos){file, line}, "%s", msg);
     free(msg);
 }
 
 void gw_xml_error_handler(void *ctx, xmlErrorPtr error)
 {
-    error_sink sink = {ctx, 0, 0};
+    error_sink sink = {ctx, 0, 0, NULL, false};
     report_xml_error(&sink, error);
 }
 
@@ -134,13 +142,15 @@ xmlDocPtr gw_xml_read(gw_ctx *ctx, const char *path)
         return NULL;
     }
     pctxt->_private = ctx;
-    error_sink sink = {ctx, 0, 1};
+    error_sink sink = {ctx, 0, 1, path, false};
     xmlSetStructuredErrorFunc(&sink, report_xml_error);
     /* The document is read here, so the entity loader has nothing legitimate left to load. */
     xmlExternalEntityLoader old_loader = xmlGetExternalEntityLoader();
     xmlSetExternalEntityLoader(refuse_external_entity);
     int before = ctx->errors;
-    xmlDocPtr doc = xmlCtxtReadMemory(pctxt, data, (int)size, path, NULL, XML_PARSE_NONET);
+    /* BIG_LINES: line numbers past 65 535 stay right in messages. */
+    xmlDocPtr doc =
+        xmlCtxtReadMemory(pctxt, data, (int)size, path, NULL, XML_PARSE_NONET | XML_PARSE_BIG_LINES);
     xmlSetExternalEntityLoader(old_loader);
     xmlSetStructuredErrorFunc(NULL, NULL);
     free(data);
@@ -167,7 +177,7 @@ gw_schema *gw_schema_new(gw_ctx *ctx, const char *rel)
     if (sdoc) {
         s = gw_xcalloc(1, sizeof *s);
         xmlRelaxNGParserCtxtPtr pc = xmlRelaxNGNewDocParserCtxt(sdoc);
-        error_sink sink = {ctx, 0, MAX_VALIDITY_ERRORS};
+        error_sink sink = {ctx, 0, MAX_VALIDITY_ERRORS, path, false};
         xmlRelaxNGSetParserStructuredErrors(pc, report_xml_error, &sink);
         s->schema = xmlRelaxNGParse(pc);
         xmlRelaxNGFreeParserCtxt(pc);
@@ -198,7 +208,8 @@ void gw_schema_drop(gw_schema *s)
 bool gw_schema_validate(gw_ctx *ctx, gw_schema *s, xmlDocPtr doc, const char *path,
                         const char *what)
 {
-    error_sink sink = {ctx, 0, MAX_VALIDITY_ERRORS};
+    /* A document without a URL was made in memory (the layout), not read from path. */
+    error_sink sink = {ctx, 0, MAX_VALIDITY_ERRORS, path, doc->URL == NULL};
     xmlRelaxNGSetValidStructuredErrors(s->valid, report_xml_error, &sink);
     /* ID and IDREF checks report through libxml2's global handler, not the validator's. */
     xmlSetStructuredErrorFunc(&sink, report_xml_error);

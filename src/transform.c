@@ -3,6 +3,7 @@
 #include "ctx.h"
 #include "source.h"
 
+#include <libxslt/imports.h>
 #include <libxslt/security.h>
 #include <libxslt/transform.h>
 #include <libxslt/xslt.h>
@@ -57,6 +58,12 @@ static void flush_messages(message_sink *sink)
     gw_buf_free(&sink->text);
 }
 
+static void silence(void *data, xmlErrorPtr error)
+{
+    (void)data;
+    (void)error;
+}
+
 gw_status gw_transform_stage_new(gw_ctx *ctx)
 {
     struct gw_transform_stage *st = gw_xcalloc(1, sizeof *st);
@@ -87,6 +94,35 @@ gw_status gw_transform_stage_new(gw_ctx *ctx)
     }
     free(path);
     return GW_OK;
+}
+
+static bool is_param(xsltStylesheetPtr sheet, const char *name)
+{
+    for (xsltStylesheetPtr s = sheet; s; s = xsltNextImport(s))
+        for (xsltStackElemPtr v = s->variables; v; v = v->next)
+            if (v->comp && v->comp->type == XSLT_FUNC_PARAM && !v->nameURI &&
+                strcmp((const char *)v->name, name) == 0)
+                return true;
+    return false;
+}
+
+gw_status gw_transform_check_params(gw_ctx *ctx)
+{
+    gw_status st = GW_OK;
+    for (size_t i = 0; i < ctx->n_params; i++) {
+        const char *p = ctx->params[i];
+        size_t n = strcspn(p, "=");
+        char *name = gw_xstrndup(p, n);
+        /* The program sets generator itself: it is the version written into the PDF. */
+        if (!*name || strcmp(name, "generator") == 0 || !is_param(ctx->xform->sheet, name)) {
+            gw_error(ctx, (gw_pos){NULL, 0},
+                     "\"%s\" is no parameter of the stylesheets (see stylesheets/gbt9704.xsl)",
+                     name);
+            st = GW_ERR_USAGE;
+        }
+        free(name);
+    }
+    return st;
 }
 
 void gw_transform_stage_drop(struct gw_transform_stage *st)
@@ -135,10 +171,9 @@ xmlDocPtr gw_transform(gw_ctx *ctx, xmlDocPtr source, const char *source_path)
 
 gw_status gw_transform_write(gw_ctx *ctx, xmlDocPtr layout, FILE *out)
 {
+    /* The caller reports a failure with the file's name; libxml2 says nothing of its own. */
+    xmlSetStructuredErrorFunc(NULL, silence);
     int n = xsltSaveResultToFile(out, layout, ctx->xform->sheet);
-    if (n < 0 || fflush(out) != 0) {
-        gw_error(ctx, (gw_pos){NULL, 0}, "cannot write the layout");
-        return GW_ERR_SYSTEM;
-    }
-    return GW_OK;
+    xmlSetStructuredErrorFunc(NULL, NULL);
+    return n < 0 || fflush(out) != 0 || ferror(out) ? GW_ERR_SYSTEM : GW_OK;
 }

@@ -40,6 +40,8 @@ typedef struct typesetter {
     size_t page;
     double y, ink_bottom;
     bool page_empty;
+    gunichar last_missing; /* the last character reported missing, and where */
+    int last_missing_line;
 } typesetter;
 
 static double ln_pt(const typesetter *T)
@@ -55,6 +57,12 @@ static double ch_pt(const typesetter *T)
 static double len(const typesetter *T, gw_len l, double em)
 {
     return gw_len_pt(T->L, l, em);
+}
+
+/* Where a box of width w goes in a measure of width avail: left or right `inset` in, or centred. */
+static double side_x(gw_align align, double avail, double inset, double w)
+{
+    return align == GW_RIGHT ? avail - inset - w : align == GW_CENTER ? (avail - w) / 2 : inset;
 }
 
 static void fail(typesetter *T, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -137,51 +145,67 @@ typedef struct shaped {
 /* With grid, every cluster advances its natural width plus the tracking that puts a full-width
  * character on the grid (156 mm / 28 is 15.79 pt for a 16 pt face), its glyphs centred in
  * the narrower cell. */
+static void add_cluster(shaped *out, size_t *cap, gw_lb_cluster c, cluster_ref r)
+{
+    size_t old = *cap;
+    *GW_PUSH(out->c, out->n, *cap) = c;
+    if (*cap != old)
+        out->ref = gw_xrealloc(out->ref, *cap * sizeof *out->ref);
+    out->ref[out->n - 1] = r;
+}
+
 static void shape(const typesetter *T, PangoLayout *lay, PangoLayoutLine *line, const gw_text *t,
                   bool grid, shaped *out)
 {
     int n_attrs = 0;
     const PangoLogAttr *attrs = pango_layout_get_log_attrs_readonly(lay, &n_attrs);
     const char *text = pango_layout_get_text(lay);
+    size_t len = strlen(text);
     size_t cap = 0;
     memset(out, 0, sizeof *out);
-    /* Byte offsets grow run by run (the text is left to right), so character indices can be
-     * counted incrementally. */
-    int last_byte = 0;
-    long last_char = 0;
+    /* Break opportunities are per character, clusters per byte. */
+    int *char_at = gw_xcalloc(len + 1, sizeof *char_at);
+    int ci = 0;
+    for (const char *p = text; (size_t)(p - text) < len; p = g_utf8_next_char(p))
+        char_at[p - text] = ci++;
+    char_at[len] = ci;
     for (GSList *l = line->runs; l; l = l->next) {
         PangoGlyphItem *gi = l->data;
         PangoGlyphString *gs = gi->glyphs;
         const gw_span *span = span_at(t, (size_t)gi->item->offset);
         double em = span ? span->style.size : 0;
         double track = grid ? ch_pt(T) - em : 0;
-        int i = 0;
-        while (i < gs->num_glyphs) {
-            int start = gs->log_clusters[i];
-            int j = i;
+        /* Clusters in logical order: right-to-left runs list their glyphs reversed. */
+        bool rtl = gi->item->analysis.level & 1;
+        int n = gs->num_glyphs;
+        for (int k = 0; k < n;) {
+            int first = rtl ? n - 1 - k : k;
+            int start = gs->log_clusters[first];
+            int m = 0; /* glyphs in this cluster */
             double adv = 0;
-            while (j < gs->num_glyphs && gs->log_clusters[j] == start)
-                adv += (double)gs->glyphs[j++].geometry.width / PANGO_SCALE;
-            int end = j < gs->num_glyphs ? gs->log_clusters[j] : gi->item->length;
-            int byte = gi->item->offset + start;
-            if (byte >= last_byte) {
-                last_char += g_utf8_pointer_to_offset(text + last_byte, text + byte);
-                last_byte = byte;
+            while (k + m < n && gs->log_clusters[rtl ? n - 1 - (k + m) : k + m] == start) {
+                adv += (double)gs->glyphs[rtl ? n - 1 - (k + m) : k + m].geometry.width /
+                       PANGO_SCALE;
+                m++;
             }
-            size_t k = out->n;
-            GW_PUSH(out->c, out->n, cap);
-            out->ref = gw_xrealloc(out->ref, cap * sizeof *out->ref);
+            int next = k + m < n ? gs->log_clusters[rtl ? n - 1 - (k + m) : k + m]
+                                 : gi->item->length;
+            int byte = gi->item->offset + start;
             gunichar cp = g_utf8_get_char(text + byte);
             gw_punct punct = gw_lb_punct_of(cp);
             /* Only full-width marks have a blank half to give up. */
             if (adv < 0.75 * em)
                 punct = GW_PUNCT_NONE;
-            bool brk = last_char < n_attrs && attrs[last_char].is_line_break;
-            out->c[k] = (gw_lb_cluster){adv + track, brk, punct};
-            out->ref[k] = (cluster_ref){gi, i, j - i, byte, end - start, track / 2};
-            i = j;
+            int ch = byte >= 0 && (size_t)byte <= len ? char_at[byte] : 0;
+            bool brk = ch < n_attrs && attrs[ch].is_line_break;
+            /* Zero-width characters take no grid cell. */
+            double tr = adv > 0 ? track : 0;
+            add_cluster(out, &cap, (gw_lb_cluster){adv + tr, brk, punct},
+                        (cluster_ref){gi, rtl ? n - k - m : k, m, byte, next - start, tr / 2});
+            k += m;
         }
     }
+    free(char_at);
 }
 
 static void free_shaped(shaped *s)
@@ -241,8 +265,12 @@ static void emit_line(typesetter *T, const gw_text *t, const shaped *s, gw_lb_li
                     gunichar c = info->glyph & ~PANGO_GLYPH_UNKNOWN_FLAG;
                     char utf8[8] = {0};
                     g_unichar_to_utf8(c, utf8);
-                    fail(T, out->line, "no font has the character U+%04X \"%s\"", (unsigned)c,
-                         utf8);
+                    /* Once per character and source line is enough. */
+                    if (c != T->last_missing || out->line != T->last_missing_line)
+                        fail(T, out->line, "no font has the character U+%04X \"%s\"",
+                             (unsigned)c, utf8);
+                    T->last_missing = c;
+                    T->last_missing_line = out->line;
                 } else if (info->glyph != PANGO_GLYPH_EMPTY) {
                     run->glyphs[run->n_glyphs++] =
                         (gw_glyph){info->glyph, gx + (double)info->geometry.x_offset / PANGO_SCALE,
@@ -320,6 +348,10 @@ static void set_para(typesetter *T, const gw_block *b, double x_left, double wid
             for (size_t i = 0; i < s.n; i++)
                 natural += s.c[i].advance;
             double max = b->max_width.set ? len(T, b->max_width, size) : width;
+            if (max <= 0) {
+                fail(T, b->line, "a line compressed to fit needs a positive width");
+                max = width;
+            }
             if (natural > max)
                 scale = max / natural;
             measure = INFINITY; /* one line */
@@ -378,9 +410,7 @@ static void set_row(typesetter *T, const gw_block *b, line_list *out)
         int n_lines = 0;
         double w = natural_width(T, &c->text, b->grid, &n_lines);
         double inset = len(T, c->inset, size);
-        double x = c->align == GW_RIGHT    ? T->L->area_w - inset - w
-                   : c->align == GW_CENTER ? (T->L->area_w - w) / 2
-                                           : inset;
+        double x = side_x(c->align, T->L->area_w, inset, w);
         if (n_lines > 1)
             fail(T, b->line, "a part of this line holds a line break; it must fit on one line");
         if (x < prev_right - EPS || x + w > T->L->area_w + EPS || x < -EPS)
@@ -416,11 +446,9 @@ static void set_group(typesetter *T, const gw_block *b, line_list *out)
                 box = shift + out->v[k].width;
     }
     double inset = len(T, b->inset, b->style.size);
-    double x = b->align == GW_RIGHT    ? T->L->area_w - inset - box
-               : b->align == GW_CENTER ? (T->L->area_w - box) / 2
-                                       : inset;
-    if (x < -EPS)
-        fail(T, b->line, "these lines are too long to be set as one block");
+    double x = side_x(b->align, T->L->area_w, inset, box);
+    if (x < -EPS || x + box > T->L->area_w + EPS)
+        fail(T, b->line, "these lines are too long to be set as one block in the type area");
     for (size_t k = first; k < out->n; k++)
         for (size_t j = 0; j < out->v[k].n_items; j++)
             out->v[k].items[j].u.run.x += x;
@@ -536,8 +564,22 @@ static void add_outline(typesetter *T, const gw_block *b)
     e->y = T->L->area_top + T->y;
 }
 
-static void flow_block(typesetter *T, const gw_block *b, const gw_block *next)
+/* The height a block takes, its space above included. */
+static double block_height(typesetter *T, const gw_block *b)
 {
+    if (b->kind == GW_BLOCK_RULE)
+        return len(T, b->before, b->style.size) + len(T, b->thickness, b->style.size);
+    line_list ll = {0};
+    set_block(T, b, &ll);
+    double h = len(T, b->before, b->style.size) + lines_height(&ll, 0);
+    free_lines(&ll, false);
+    return h;
+}
+
+static void flow_block(typesetter *T, const gw_block *blocks, size_t n_blocks, size_t i)
+{
+    const gw_block *b = &blocks[i];
+    const gw_block *next = i + 1 < n_blocks ? &blocks[i + 1] : NULL;
     double area_h = T->L->area_h;
     double before = T->page_empty ? 0 : len(T, b->before, b->style.size);
     if (b->at.set) {
@@ -545,9 +587,14 @@ static void flow_block(typesetter *T, const gw_block *b, const gw_block *next)
         before = 0;
     }
     if (b->kind == GW_BLOCK_RULE) {
+        double thickness = len(T, b->thickness, b->style.size);
         double y = (b->before_from_ink ? T->ink_bottom : T->y) + before;
+        if (!T->page_empty && y + thickness / 2 > area_h + EPS) {
+            new_page(T);
+            y = 0;
+        }
         put_rule(T, T->page, b, y);
-        T->y = y + len(T, b->thickness, b->style.size) / 2;
+        T->y = y + thickness / 2;
         T->ink_bottom = T->y;
         T->page_empty = false;
         return;
@@ -567,24 +614,29 @@ static void flow_block(typesetter *T, const gw_block *b, const gw_block *next)
     double need = before + lines_height(&ll, 0);
     bool keep = b->keep_together || b->kind == GW_BLOCK_ROW;
     if (b->keep_with_next && next) {
-        /* The block and the first line of the next one stay on one page. */
+        /* The block, every block chained to it by keep-with-next (a chapter heading and the
+         * section heading under it), and the first line after them stay on one page. */
         keep = true;
-        need += len(T, next->before, next->style.size) + ln_pt(T);
+        size_t j = i + 1;
+        while (j < n_blocks && blocks[j - 1].keep_with_next && blocks[j].keep_with_next)
+            need += block_height(T, &blocks[j++]);
+        if (j < n_blocks)
+            need += len(T, blocks[j].before, blocks[j].style.size) + ln_pt(T);
     }
     if (keep && !T->page_empty && T->y + need > area_h + EPS && need <= area_h) {
         new_page(T);
         before = 0;
     }
     T->y += before;
-    for (size_t i = 0; i < ll.n; i++) {
-        set_line *sl = &ll.v[i];
-        double rest = lines_height(&ll, i) + follower;
-        if (!T->page_empty && follower > 0 && i == tail && T->y + rest > area_h + EPS &&
+    for (size_t k = 0; k < ll.n; k++) {
+        set_line *sl = &ll.v[k];
+        double rest = lines_height(&ll, k) + follower;
+        if (!T->page_empty && follower > 0 && k == tail && T->y + rest > area_h + EPS &&
             rest <= area_h)
             new_page(T);
         if (!T->page_empty && T->y + sl->cell > area_h + EPS)
             new_page(T);
-        if (i == 0)
+        if (k == 0)
             add_outline(T, b);
         put_line(T, T->page, sl, T->y);
         T->ink_bottom = T->y + sl->base + (1 - T->L->em_top) * sl->size;
@@ -610,6 +662,12 @@ static long place_colophon(typesetter *T)
     }
     first_line[L->n_colophon] = ll.n;
     double height = lines_height(&ll, 0);
+    if (height > L->area_h + EPS) {
+        fail(T, L->colophon[0].line, "the colophon (版记) is taller than the type area");
+        free(first_line);
+        free_lines(&ll, false);
+        return -1;
+    }
     size_t last = T->page;
     bool fits = T->page_empty || T->y <= L->area_h - height + EPS;
     size_t target = fits ? last : last + 1;
@@ -656,9 +714,7 @@ static void place_folios(typesetter *T, long colophon_page, size_t last_text_pag
         set_line *sl = &ll.v[0];
         double inset = len(T, f->inset, f->style.size);
         gw_align side = n % 2 ? f->odd : f->even;
-        double x = side == GW_RIGHT    ? L->area_w - inset - sl->width
-                   : side == GW_CENTER ? (L->area_w - sl->width) / 2
-                                       : inset;
+        double x = side_x(side, L->area_w, inset, sl->width);
         for (size_t j = 0; j < sl->n_items; j++)
             sl->items[j].u.run.x += x;
         /* The em box, and with it the dashes, centred on the line `below` under the area. */
@@ -686,7 +742,7 @@ gw_doc *gw_typeset(gw_ctx *ctx, const gw_layout *L, const char *source_path)
     doc->creator = gw_xstrdup(L->creator ? L->creator : "gongwen");
     new_page(&T);
     for (size_t i = 0; i < L->n_flow; i++)
-        flow_block(&T, &L->flow[i], i + 1 < L->n_flow ? &L->flow[i + 1] : NULL);
+        flow_block(&T, L->flow, L->n_flow, i);
     size_t last_text_page = T.page;
     long colophon_page = place_colophon(&T);
     place_folios(&T, colophon_page, last_text_page);

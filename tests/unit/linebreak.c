@@ -136,6 +136,48 @@ static void test_unbreakable_run(void)
     free(l);
 }
 
+static void test_latin_word_never_pulled_in(void)
+{
+    /* Commas could give up 20 pt, but the word after the measure is no closing mark: it goes
+     * down whole rather than being squeezed in. */
+    gw_lb_cluster c[64];
+    size_t n = clusters("H,H,H,H,Haaaa", c);
+    for (size_t i = 10; i < n; i++)
+        c[i].break_before = false;
+    gw_lb_line *l = NULL;
+    gw_lb_break(c, n, 100, 100, &l);
+    CHECK(l[0].end == 9, "the line ends before the word (end %zu)", l[0].end);
+    free(l);
+}
+
+static void test_run_of_marks_pulled_in_at_most_two(void)
+{
+    /* 100 commas in a row: no line takes more than its measure allows plus two marks. */
+    gw_lb_cluster c[128];
+    size_t n = 100;
+    for (size_t i = 0; i < n; i++)
+        c[i] = (gw_lb_cluster){10, false, GW_PUNCT_CLOSE};
+    gw_lb_line *l = NULL;
+    size_t count = gw_lb_break(c, n, 100, 100, &l);
+    for (size_t i = 0; i < count; i++)
+        CHECK(l[i].end - l[i].start <= 10, "line %zu holds %zu marks", i, l[i].end - l[i].start);
+    free(l);
+}
+
+static void test_long_unbreakable_paragraph_is_linear(void)
+{
+    /* 200 000 clusters with no break opportunity: each line costs its own length only. */
+    size_t n = 200000;
+    gw_lb_cluster *c = calloc(n, sizeof *c);
+    for (size_t i = 0; i < n; i++)
+        c[i] = (gw_lb_cluster){5, false, GW_PUNCT_NONE};
+    gw_lb_line *l = NULL;
+    size_t count = gw_lb_break(c, n, 100, 100, &l);
+    CHECK(count == n / 20, "%zu lines of 20", count);
+    free(l);
+    free(c);
+}
+
 static void test_punct_classes(void)
 {
     CHECK(gw_lb_punct_of(0xFF0C) == GW_PUNCT_CLOSE, "， closes");
@@ -155,6 +197,9 @@ int main(void)
     test_last_line_not_spread();
     test_opening_mark_squeezed_from_the_left();
     test_unbreakable_run();
+    test_latin_word_never_pulled_in();
+    test_run_of_marks_pulled_in_at_most_two();
+    test_long_unbreakable_paragraph_is_linear();
     test_punct_classes();
     printf("%s\n", failures ? "FAIL" : "ok");
     return failures ? 1 : 0;

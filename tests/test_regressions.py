@@ -1,0 +1,109 @@
+"""Regressions found in review: each case once failed."""
+import os
+import subprocess
+
+from tests.lib import GONGWEN, ROOT, tmpdir
+from tests.lib import pdfprobe as pp
+
+SEED = os.path.join(ROOT, 'sources', 'seed-wangluo-yishixingtai.xml')
+
+
+def gw(*args, env=None):
+    e = dict(os.environ)
+    e.pop('SOURCE_DATE_EPOCH', None)
+    e.update(env or {})
+    return subprocess.run([GONGWEN, *args], capture_output=True, text=True, env=e, timeout=60)
+
+
+def test_unknown_stylesheet_parameter_is_a_usage_error():
+    out = os.path.join(tmpdir(), 'x.pdf')
+    for p in ('no-such-parameter=1', 'generator=x', '=1'):
+        r = gw('render', SEED, '-o', out, '-p', p)
+        assert r.returncode == 2, (p, r.returncode, r.stderr)
+        assert 'no parameter of the stylesheets' in r.stderr, r.stderr
+        assert not os.path.exists(out)
+
+
+def test_bad_source_date_epoch_falls_back_to_the_document_date():
+    out = os.path.join(tmpdir(), 'x.pdf')
+    r = gw('render', SEED, '-o', out, env={'SOURCE_DATE_EPOCH': '99999999999999999'})
+    assert r.returncode == 0 and 'SOURCE_DATE_EPOCH' in r.stderr, r.stderr
+    assert pp.pdf_info(out)['CreationDate'].startswith('2020-12-31T00:00:00')
+
+
+def test_failed_page_leaves_earlier_pages_untouched():
+    d = tmpdir()
+    for i in (1, 2):
+        with open(os.path.join(d, 'p-%d.svg' % i), 'w') as f:
+            f.write('old')
+    os.mkdir(os.path.join(d, 'p-3.svg'))  # page 3 cannot be written
+    r = gw('render', SEED, '-f', 'svg', '-o', os.path.join(d, 'p.svg'))
+    assert r.returncode == 3, r.stderr
+    for i in (1, 2):
+        with open(os.path.join(d, 'p-%d.svg' % i)) as f:
+            assert f.read() == 'old', 'page %d was replaced although page 3 failed' % i
+    assert sorted(os.listdir(d)) == ['p-1.svg', 'p-2.svg', 'p-3.svg'], os.listdir(d)
+
+
+def layout(flow, colophon=''):
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<layout xmlns="urn:gongwen:layout:1" version="1">'
+            '<info title="t" author="a" date="2024-01-01"/>'
+            '<page width="210mm" height="297mm" top="37mm" left="28mm" area-width="156mm"'
+            ' area-height="225mm" lines="22" chars="28" em-top="0.88"/>'
+            '<face role="body" family="FangSong_GB2312"/>'
+            '<flow face="body" size="16pt" color="#000000">%s</flow>%s</layout>\n' % (flow, colophon))
+
+
+def render_layout(text, *args):
+    d = tmpdir()
+    src = os.path.join(d, 'l.xml')
+    with open(src, 'w', encoding='utf-8') as f:
+        f.write(text)
+    out = os.path.join(d, 'l.pdf')
+    return gw('render', src, '-o', out, *args), out
+
+
+def test_rule_at_the_foot_of_a_page_moves_to_the_next():
+    paras = ''.join('<para grid="yes">第%d行</para>' % i for i in range(1, 22))
+    r, out = render_layout(layout(paras + '<rule before="2ln" thickness="1pt"/>'))
+    assert r.returncode == 0, r.stderr
+    assert pp.pdf_info(out)['Pages'] == 2
+    rules = pp.hrules(pp.raster(out, 2, dpi=150), 'dark', min_length_mm=100)
+    assert len(rules) == 1 and rules[0].cy < pp.AREA['top'] + 1, rules
+
+
+def test_colophon_taller_than_the_type_area_is_an_error():
+    rows = ''.join('<para>第%d行</para>' % i for i in range(30))
+    r, out = render_layout(layout('<para>正文</para>', '<colophon size="14pt">%s</colophon>' % rows))
+    assert r.returncode == 1 and 'taller than the type area' in r.stderr, r.stderr
+    assert not os.path.exists(out)
+
+
+def test_group_wider_than_the_type_area_is_an_error():
+    r, out = render_layout(layout('<group align="left" inset="10ch"><para grid="yes">%s</para></group>'
+                                  % ('字' * 28)))
+    assert r.returncode == 1 and 'too long' in r.stderr, r.stderr
+
+
+def test_chained_headings_stay_with_the_text():
+    paras = ''.join('<para grid="yes">第%d行</para>' % i for i in range(1, 21))
+    heads = ('<para align="center" keep-with-next="yes">第一章　总则</para>'
+             '<para align="center" keep-with-next="yes">第一节　一般规定</para>'
+             '<para grid="yes">正文。</para>')
+    r, out = render_layout(layout(paras + heads))
+    assert r.returncode == 0, r.stderr
+    pages = {w.text: w.page for w in pp.words(out)}
+    # 20 lines leave room for the two headings on page 1, but not for the text after them.
+    assert pages['第一章'] == pages['第一节'] == pages['正文。'] == 2, pages
+
+
+def test_zero_width_characters_take_no_grid_cell():
+    r, out = render_layout(layout('<para grid="yes">汉%s字</para>' % ('&#x200B;' * 20)))
+    assert r.returncode == 0, r.stderr
+    (line,) = [l for l in pp.lines(out) if '汉' in l.text]
+    pp.approx(line.x1 - line.x0, 2 * pp.CH, 0.2, 'two characters and twenty zero-width spaces')
+
+
+def test_right_to_left_text_does_not_break_the_render():
+    r, out = render_layout(layout('<para grid="yes">abc&#x202E;abc def&#x202C; end</para>'))
+    assert r.returncode == 0, r.stderr
