@@ -227,8 +227,21 @@ static void read_block(reader *r, xmlNodePtr n, gw_style parent, gw_block *b)
     b->keep_with_next = bool_attr(n, "keep-with-next");
     b->keep_together = bool_attr(n, "keep-together");
     b->keep_with_previous = bool_attr(n, "keep-with-previous");
+    b->fixed = bool_attr(n, "fixed");
+    char *to = attr(n, "to");
+    b->before_to_ink = to && strcmp(to, "ink") == 0;
+    free(to);
+    char *beside = attr(n, "beside");
+    b->beside_previous = beside && strcmp(beside, "previous") == 0;
+    free(beside);
+    char *center_on = attr(n, "center-on");
+    b->center_on_last = center_on && strcmp(center_on, "last") == 0;
+    free(center_on);
+    char *brk = attr(n, "break-before");
+    b->break_before = brk && strcmp(brk, "page") == 0;
+    free(brk);
     b->outline_level = -1;
-    if (b->style.size <= 0 && !is_el(n, "rule") && !is_el(n, "group"))
+    if (b->style.size <= 0 && !is_el(n, "rule") && !is_el(n, "group") && !is_el(n, "image"))
         fail(r, n, "<%s> has no font size (size on it or an ancestor)", (const char *)n->name);
     if (is_el(n, "para")) {
         b->kind = GW_BLOCK_PARA;
@@ -276,14 +289,28 @@ static void read_block(reader *r, xmlNodePtr n, gw_style parent, gw_block *b)
         b->length = len_attr(r, n, "length");
         if (!b->thickness.set)
             fail(r, n, "a rule needs a thickness%s", "");
+    } else if (is_el(n, "image")) {
+        b->kind = GW_BLOCK_IMAGE;
+        b->src = attr(n, "src");
+        b->width = len_attr(r, n, "width");
+        b->height = len_attr(r, n, "height");
+        b->top = len_attr(r, n, "top");
+        b->align = align_attr(r, n, "align", GW_CENTER);
+        b->inset = len_attr(r, n, "inset");
+        char *blend = attr(n, "blend");
+        b->multiply = blend && strcmp(blend, "multiply") == 0;
+        free(blend);
+        if (!b->src || !b->width.set || !b->height.set || b->width.value <= 0 ||
+            b->height.value <= 0)
+            fail(r, n, "an image needs a src, and a width and a height above zero%s", "");
     } else if (is_el(n, "group")) {
         b->kind = GW_BLOCK_GROUP;
         b->align = align_attr(r, n, "align", GW_LEFT);
         b->inset = len_attr(r, n, "inset");
         read_children(r, n, b->style, &b->children, &b->n_children);
         for (size_t i = 0; i < b->n_children; i++)
-            if (b->children[i].kind != GW_BLOCK_PARA)
-                fail(r, n, "a group holds paragraphs only%s", "");
+            if (b->children[i].kind != GW_BLOCK_PARA && b->children[i].kind != GW_BLOCK_IMAGE)
+                fail(r, n, "a group holds paragraphs and images only%s", "");
     } else {
         b->kind = GW_BLOCK_RULE; /* harmless placeholder; the failure stops the render */
         fail(r, n, "unknown layout element <%s>", (const char *)n->name);
@@ -403,6 +430,9 @@ gw_layout *gw_layout_read(gw_ctx *ctx, void *xml_doc, const char *source_path)
             f->odd = align_attr(&r, c, "odd", GW_RIGHT);
             f->even = align_attr(&r, c, "even", GW_LEFT);
             f->omit = omit_attr(&r, c);
+            char *first = attr(c, "first");
+            f->skip_first = first && strcmp(first, "no") == 0;
+            free(first);
             if (f->style.size <= 0)
                 fail(&r, c, "<folio> needs a size%s", "");
         } else if (is_el(c, "flow")) {
@@ -458,6 +488,7 @@ static void drop_blocks(gw_block *blocks, size_t n)
         gw_block *b = &blocks[i];
         drop_text(&b->text);
         free(b->outline_title);
+        free(b->src);
         for (size_t j = 0; j < b->n_cells; j++)
             drop_text(&b->cells[j].text);
         free(b->cells);

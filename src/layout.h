@@ -43,7 +43,13 @@ typedef struct gw_cell {
     gw_len inset;
 } gw_cell;
 
-typedef enum { GW_BLOCK_PARA, GW_BLOCK_ROW, GW_BLOCK_RULE, GW_BLOCK_GROUP } gw_block_kind;
+typedef enum {
+    GW_BLOCK_PARA,
+    GW_BLOCK_ROW,
+    GW_BLOCK_RULE,
+    GW_BLOCK_GROUP,
+    GW_BLOCK_IMAGE,
+} gw_block_kind;
 
 typedef struct gw_block {
     gw_block_kind kind;
@@ -53,6 +59,11 @@ typedef struct gw_block {
     bool before_from_ink; /* measured from the last text's em box, not from its line cell */
     gw_len at; /* absolute position below the top of the type area */
     bool keep_with_next, keep_together, keep_with_previous;
+    bool break_before; /* starts a new page */
+    bool fixed;        /* placed where `at` says, without moving the flow on */
+    bool before_to_ink; /* `before` reaches the em box's top, not the line cell's */
+    bool beside_previous; /* one line, centred beside the previous block */
+    bool center_on_last; /* group: lines centred on the last, which the group aligns */
     /* para */
     gw_text text;
     gw_align align;
@@ -68,6 +79,11 @@ typedef struct gw_block {
     size_t n_cells;
     /* rule */
     gw_len thickness, length;
+    /* image: in the flow it takes its height; in a group it lies over the lines, centred on
+     * the group, its top `top` below the group's first line cell */
+    char *src;
+    gw_len width, height, top;
+    bool multiply; /* blends like ink on paper: the text under a seal stays readable */
     /* group */
     struct gw_block *children;
     size_t n_children;
@@ -88,6 +104,7 @@ typedef struct gw_folio {
     gw_len below, inset;
     gw_align odd, even;
     gw_folio_omit omit;
+    bool skip_first; /* no number on the first page (a letter) */
 } gw_folio;
 
 typedef struct gw_layout {

@@ -2,6 +2,7 @@
 #include "backend.h"
 
 #include "ctx.h"
+#include "image.h"
 #include "subset.h"
 
 #include <cairo-pdf.h>
@@ -57,6 +58,13 @@ static void paint_page(cairo_t *cr, const gw_page *p, const gw_subsets *subsets)
             set_color(cr, r->color);
             cairo_rectangle(cr, r->x0, r->y - r->thickness / 2, r->x1 - r->x0, r->thickness);
             cairo_fill(cr);
+        } else if (it->kind == GW_ITEM_IMAGE) {
+            const gw_placed_image *im = &it->u.image;
+            cairo_save(cr);
+            if (im->multiply)
+                cairo_set_operator(cr, CAIRO_OPERATOR_MULTIPLY);
+            gw_image_paint(im->image, cr, im->x, im->y, im->width, im->height);
+            cairo_restore(cr);
         } else {
             paint_run(cr, &it->u.run, opts, subsets);
         }

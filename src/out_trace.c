@@ -3,6 +3,7 @@
 #include "backend.h"
 
 #include "ctx.h"
+#include "image.h"
 
 #define MM(pt) ((pt)*GW_MM_PER_PT)
 
@@ -14,7 +15,12 @@ gw_status gw_trace_write(gw_ctx *ctx, const gw_doc *doc, FILE *out, const char *
                 p->folio);
         for (size_t j = 0; j < p->n_items; j++) {
             const gw_item *it = &p->items[j];
-            if (it->kind == GW_ITEM_RULE) {
+            if (it->kind == GW_ITEM_IMAGE) {
+                const gw_placed_image *im = &it->u.image;
+                fprintf(out, "  image x=%.2f..%.2f y=%.2f..%.2f%s |%s|\n", MM(im->x),
+                        MM(im->x + im->width), MM(im->y), MM(im->y + im->height),
+                        im->multiply ? " multiply" : "", gw_image_path(im->image));
+            } else if (it->kind == GW_ITEM_RULE) {
                 const gw_rule *r = &it->u.rule;
                 fprintf(out, "  rule x=%.2f..%.2f y=%.2f thickness=%.2f color=#%06X\n", MM(r->x0),
                         MM(r->x1), MM(r->y), MM(r->thickness), (unsigned)r->color);

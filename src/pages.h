@@ -47,7 +47,15 @@ typedef struct gw_rule {
     uint32_t color;
 } gw_rule;
 
-typedef enum { GW_ITEM_GLYPHS, GW_ITEM_RULE } gw_item_kind;
+typedef struct gw_image gw_image;
+
+typedef struct gw_placed_image {
+    const gw_image *image; /* owned by the document */
+    double x, y, width, height;
+    bool multiply;
+} gw_placed_image;
+
+typedef enum { GW_ITEM_GLYPHS, GW_ITEM_RULE, GW_ITEM_IMAGE } gw_item_kind;
 
 typedef struct gw_item {
     gw_item_kind kind;
@@ -55,6 +63,7 @@ typedef struct gw_item {
     union {
         gw_glyph_run run;
         gw_rule rule;
+        gw_placed_image image;
     } u;
 } gw_item;
 
@@ -83,6 +92,8 @@ typedef struct gw_doc {
     size_t n_roles;
     gw_font **fonts; /* owned */
     size_t n_fonts, cap_fonts;
+    gw_image **images; /* owned */
+    size_t n_images, cap_images;
 } gw_doc;
 
 void gw_doc_drop(gw_doc *doc);

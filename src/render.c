@@ -161,10 +161,17 @@ int gw_ctx_errors(const gw_ctx *ctx)
 
 gw_status gw_validate(gw_ctx *ctx, const char *source_path)
 {
+    /* The schema checks the structure; the stylesheets check the rules between elements (a
+     * title but in an order, references that resolve), so a valid source is one they take. */
     xmlDocPtr doc = gw_source_load(ctx, source_path);
     if (!doc)
         return GW_ERR_INPUT;
+    gw_source_annotate_lines(doc);
+    xmlDocPtr layout = gw_transform(ctx, doc, source_path);
     xmlFreeDoc(doc);
+    if (!layout)
+        return GW_ERR_INPUT;
+    xmlFreeDoc(layout);
     return GW_OK;
 }
 

@@ -1,6 +1,7 @@
 #include "typeset.h"
 
 #include "fonts.h"
+#include "image.h"
 #include "linebreak.h"
 
 #include <math.h>
@@ -40,6 +41,7 @@ typedef struct typesetter {
     size_t page;
     double y, ink_bottom;
     bool page_empty;
+    double prev_top, prev_bottom; /* the last block's extent on the current page */
     gunichar last_missing; /* the last character reported missing, and where */
     int last_missing_line;
 } typesetter;
@@ -57,6 +59,39 @@ static double ch_pt(const typesetter *T)
 static double len(const typesetter *T, gw_len l, double em)
 {
     return gw_len_pt(T->L, l, em);
+}
+
+/* Loads an image named by the layout, relative to the source's folder; NULL after reporting. */
+static const gw_image *load_image(typesetter *T, const gw_block *b)
+{
+    char *path;
+    const char *slash = strrchr(T->path, '/');
+    if (b->src[0] == '/' || !slash)
+        path = gw_xstrdup(b->src);
+    else
+        path = gw_xasprintf("%.*s/%s", (int)(slash - T->path), T->path, b->src);
+    gw_image *img = gw_image_new(T->ctx, path, (gw_pos){T->path, b->line});
+    free(path);
+    if (!img) {
+        T->failed = true;
+        return NULL;
+    }
+    *GW_PUSH(T->doc->images, T->doc->n_images, T->doc->cap_images) = img;
+    return img;
+}
+
+/* An image item of a block, at (x, y) from the line's origin. */
+static void add_image(typesetter *T, const gw_block *b, set_line *sl, double x, double y)
+{
+    const gw_image *img = load_image(T, b);
+    if (!img)
+        return;
+    gw_item *it = GW_PUSH(sl->items, sl->n_items, sl->cap_items);
+    memset(it, 0, sizeof *it);
+    it->kind = GW_ITEM_IMAGE;
+    it->line = b->line;
+    it->u.image = (gw_placed_image){img, x, y, len(T, b->width, b->style.size),
+                                    len(T, b->height, b->style.size), b->multiply};
 }
 
 /* Where a box of width w goes in a measure of width avail: left or right `inset` in, or centred. */
@@ -288,6 +323,18 @@ static void emit_line(typesetter *T, const gw_text *t, const shaped *s, gw_lb_li
 
 static void free_lines(line_list *ll, bool items_moved);
 
+/* Moves a placed item by (dx, dy). */
+static void item_shift(gw_item *it, double dx, double dy)
+{
+    if (it->kind == GW_ITEM_IMAGE) {
+        it->u.image.x += dx;
+        it->u.image.y += dy;
+    } else if (it->kind == GW_ITEM_GLYPHS) {
+        it->u.run.x += dx;
+        it->u.run.y += dy;
+    }
+}
+
 static set_line *new_line(line_list *out, const typesetter *T, double size, bool cell_em, int src)
 {
     set_line *sl = GW_PUSH(out->v, out->n, out->cap);
@@ -429,6 +476,21 @@ static void set_row(typesetter *T, const gw_block *b, line_list *out)
     }
 }
 
+/* Images (a seal) lie over a group, centred on the box [x, x + box], hung from the top of its
+ * first line's cell. */
+static void place_group_images(typesetter *T, const gw_block *b, line_list *out, size_t first,
+                               double x, double box)
+{
+    for (size_t i = 0; i < b->n_children && out->n > first; i++) {
+        const gw_block *c = &b->children[i];
+        if (c->kind != GW_BLOCK_IMAGE)
+            continue;
+        set_line *sl = &out->v[first];
+        double w = len(T, c->width, c->style.size);
+        add_image(T, c, sl, x + box / 2 - w / 2, len(T, c->top, c->style.size) - sl->base);
+    }
+}
+
 static void set_group(typesetter *T, const gw_block *b, line_list *out)
 {
     /* Lines are set flush left at their shift, then the group is aligned as one box. */
@@ -436,6 +498,8 @@ static void set_group(typesetter *T, const gw_block *b, line_list *out)
     double box = 0;
     for (size_t i = 0; i < b->n_children; i++) {
         const gw_block *c = &b->children[i];
+        if (c->kind == GW_BLOCK_IMAGE)
+            continue; /* laid over the lines once the group stands */
         double shift = len(T, c->shift, c->style.size);
         size_t from = out->n;
         gw_block para = *c;
@@ -446,12 +510,32 @@ static void set_group(typesetter *T, const gw_block *b, line_list *out)
                 box = shift + out->v[k].width;
     }
     double inset = len(T, b->inset, b->style.size);
+    if (b->center_on_last && out->n > first) {
+        /* The last line (the date) is aligned; the others are centred on it. */
+        double anchor = out->v[out->n - 1].width;
+        double x = side_x(b->align, T->L->area_w, inset, anchor);
+        double lo = x, hi = x + anchor;
+        for (size_t k = first; k < out->n; k++) {
+            double dx = x + (anchor - out->v[k].width) / 2;
+            if (dx < lo)
+                lo = dx;
+            if (dx + out->v[k].width > hi)
+                hi = dx + out->v[k].width;
+            for (size_t j = 0; j < out->v[k].n_items; j++)
+                item_shift(&out->v[k].items[j], dx, 0);
+        }
+        if (lo < -EPS || hi > T->L->area_w + EPS)
+            fail(T, b->line, "these lines are too long to be set as one block in the type area");
+        place_group_images(T, b, out, first, x, anchor);
+        return;
+    }
     double x = side_x(b->align, T->L->area_w, inset, box);
     if (x < -EPS || x + box > T->L->area_w + EPS)
         fail(T, b->line, "these lines are too long to be set as one block in the type area");
     for (size_t k = first; k < out->n; k++)
         for (size_t j = 0; j < out->v[k].n_items; j++)
-            out->v[k].items[j].u.run.x += x;
+            item_shift(&out->v[k].items[j], x, 0);
+    place_group_images(T, b, out, first, x, box);
 }
 
 static void set_block(typesetter *T, const gw_block *b, line_list *out)
@@ -466,6 +550,17 @@ static void set_block(typesetter *T, const gw_block *b, line_list *out)
     case GW_BLOCK_GROUP:
         set_group(T, b, out);
         break;
+    case GW_BLOCK_IMAGE: {
+        /* In the flow, an image takes its own height as its line. */
+        set_line *sl = new_line(out, T, b->style.size, false, b->line);
+        sl->cell = len(T, b->height, b->style.size);
+        sl->base = 0;
+        double w = len(T, b->width, b->style.size);
+        sl->width = w;
+        add_image(T, b, sl, side_x(b->align, T->L->area_w, len(T, b->inset, b->style.size), w),
+                  0);
+        break;
+    }
     case GW_BLOCK_RULE:
         break;
     }
@@ -524,8 +619,7 @@ static void put_line(typesetter *T, size_t pg, set_line *sl, double y)
     double baseline = T->L->area_top + y + sl->base;
     for (size_t j = 0; j < sl->n_items; j++) {
         gw_item it = sl->items[j];
-        it.u.run.x += T->L->area_left;
-        it.u.run.y += baseline;
+        item_shift(&it, T->L->area_left, baseline);
         push_item(T, pg, it);
     }
     sl->n_items = 0; /* the page owns them now */
@@ -564,6 +658,26 @@ static void add_outline(typesetter *T, const gw_block *b)
     e->y = T->L->area_top + T->y;
 }
 
+/* Blocks outside the flow: a fixed block stands where its `at` says; a block beside the previous
+ * one is centred on it vertically. Neither moves the flow on. */
+static void place_aside(typesetter *T, const gw_block *b)
+{
+    if (b->kind == GW_BLOCK_RULE) {
+        put_rule(T, T->page, b, len(T, b->at, b->style.size));
+        return;
+    }
+    line_list ll = {0};
+    set_block(T, b, &ll);
+    double y = len(T, b->at, b->style.size);
+    if (b->beside_previous)
+        y = (T->prev_top + T->prev_bottom) / 2 - lines_height(&ll, 0) / 2;
+    for (size_t k = 0; k < ll.n; k++) {
+        put_line(T, T->page, &ll.v[k], y);
+        y += ll.v[k].cell;
+    }
+    free_lines(&ll, false);
+}
+
 /* The height a block takes, its space above included. */
 static double block_height(typesetter *T, const gw_block *b)
 {
@@ -581,6 +695,12 @@ static void flow_block(typesetter *T, const gw_block *blocks, size_t n_blocks, s
     const gw_block *b = &blocks[i];
     const gw_block *next = i + 1 < n_blocks ? &blocks[i + 1] : NULL;
     double area_h = T->L->area_h;
+    if (b->fixed || b->beside_previous) {
+        place_aside(T, b);
+        return;
+    }
+    if (b->break_before && !T->page_empty)
+        new_page(T);
     double before = T->page_empty ? 0 : len(T, b->before, b->style.size);
     if (b->at.set) {
         T->y = len(T, b->at, b->style.size);
@@ -596,6 +716,8 @@ static void flow_block(typesetter *T, const gw_block *blocks, size_t n_blocks, s
         put_rule(T, T->page, b, y);
         T->y = y + thickness / 2;
         T->ink_bottom = T->y;
+        T->prev_top = y - thickness / 2;
+        T->prev_bottom = T->y;
         T->page_empty = false;
         return;
     }
@@ -627,7 +749,15 @@ static void flow_block(typesetter *T, const gw_block *blocks, size_t n_blocks, s
         new_page(T);
         before = 0;
     }
+    if (b->before_to_ink && ll.n > 0) {
+        /* `before` spans the visible gap: from the last ink to this block's em-box top. */
+        const set_line *first = &ll.v[0];
+        double em_gap = first->base - T->L->em_top * first->size;
+        T->y = (b->before_from_ink ? T->ink_bottom : T->y) + before - em_gap;
+        before = 0;
+    }
     T->y += before;
+    T->prev_top = T->y;
     for (size_t k = 0; k < ll.n; k++) {
         set_line *sl = &ll.v[k];
         double rest = lines_height(&ll, k) + follower;
@@ -638,11 +768,14 @@ static void flow_block(typesetter *T, const gw_block *blocks, size_t n_blocks, s
             new_page(T);
         if (k == 0)
             add_outline(T, b);
+        if (k == 0 || T->page_empty)
+            T->prev_top = T->y;
         put_line(T, T->page, sl, T->y);
         T->ink_bottom = T->y + sl->base + (1 - T->L->em_top) * sl->size;
         T->y += sl->cell;
         T->page_empty = false;
     }
+    T->prev_bottom = T->y;
     free_lines(&ll, false);
 }
 
@@ -703,7 +836,8 @@ static void place_folios(typesetter *T, long colophon_page, size_t last_text_pag
         bool after_text = colophon_page >= 0 && i > last_text_page;
         bool blank_before = colophon_page >= 0 && (size_t)colophon_page > last_text_page + 1;
         if ((f->omit == GW_OMIT_AFTER_BLANK && after_text && blank_before) ||
-            (f->omit == GW_OMIT_COLOPHON && (after_text || (long)i == colophon_page)))
+            (f->omit == GW_OMIT_COLOPHON && (after_text || (long)i == colophon_page)) ||
+            (f->skip_first && i == 0))
             continue;
         int n = (int)i + 1;
         char *s = gw_xasprintf("%s%d%s", f->prefix ? f->prefix : "", n, f->suffix ? f->suffix : "");
@@ -716,7 +850,7 @@ static void place_folios(typesetter *T, long colophon_page, size_t last_text_pag
         gw_align side = n % 2 ? f->odd : f->even;
         double x = side_x(side, L->area_w, inset, sl->width);
         for (size_t j = 0; j < sl->n_items; j++)
-            sl->items[j].u.run.x += x;
+            item_shift(&sl->items[j], x, 0);
         /* The em box, and with it the dashes, centred on the line `below` under the area. */
         double centre = L->area_h + len(T, f->below, f->style.size);
         sl->base = f->style.size * (L->em_top - 0.5);
@@ -774,6 +908,9 @@ void gw_doc_drop(gw_doc *doc)
     free(doc->outline);
     for (size_t i = 0; i < doc->n_fonts; i++)
         gw_font_drop(doc->fonts[i]);
+    for (size_t i = 0; i < doc->n_images; i++)
+        gw_image_drop(doc->images[i]);
+    free(doc->images);
     free(doc->fonts);
     for (size_t i = 0; i < doc->n_roles; i++)
         free(doc->roles[i]);

@@ -66,11 +66,52 @@
   <xsl:param name="chapter-face">hei</xsl:param>
   <xsl:param name="section-face">hei</xsl:param>
 
+  <!-- §7.3.3: faces of the heading levels 一、 （一） 1．（1）. -->
+  <xsl:param name="point1-face">hei</xsl:param>
+  <xsl:param name="point2-face">kai</xsl:param>
+  <xsl:param name="point3-face">body</xsl:param>
+
+  <!-- §7.3.4: the 附件说明 one blank line below the text (also 出席 in minutes, §10.3). -->
+  <xsl:param name="attachments-below-text">1ln</xsl:param>
+  <!-- §7.3.8: 附件N on line 1, the attachment's title on line 3. -->
+  <xsl:param name="attachment-title-below-label">1ln</xsl:param>
+
+  <!-- §7.3.5.1 (with a seal): the date four characters in from the right; the seal's top this
+       many lines below the text (at most one), its centre this many lines below the top of the
+       signature's line cell (the signature and date sit slightly below the seal's centre). -->
+  <xsl:param name="sealed-date-inset">4ch</xsl:param>
+  <xsl:param name="seal-top-below-text" select="0.5"/>
+  <xsl:param name="seal-centre-lines" select="0.8"/>
+
+  <!-- §7.3.5.3 (signature seal): the seal two lines below the text, four characters in; the
+       date one blank line below it. -->
+  <xsl:param name="signatory-below-text">2ln</xsl:param>
+  <xsl:param name="signatory-inset">4ch</xsl:param>
+  <xsl:param name="date-below-signatory">1ln</xsl:param>
+
   <!-- §7.3.5.2 (no seal): signature one blank line below the text, two characters in from the
        right; the date on the next line, starting two characters right of the signature. -->
   <xsl:param name="signature-below-text">1ln</xsl:param>
   <xsl:param name="signature-inset">2ch</xsl:param>
   <xsl:param name="date-shift">2ch</xsl:param>
+
+  <!-- §10.1 信函格式: the mark 30 mm from the top of the page (7 mm above the type area); red
+       double rules 170 mm long, thick over thin 4 mm below the mark, thin over thick 20 mm above
+       the foot of the page (240 mm below the type area's top); the first line of 份号 and the
+       number 7/8 of a 3号 character below the rule. Rule weights are practice, not standard. -->
+  <xsl:param name="letter-mark-top">-7mm</xsl:param>
+  <xsl:param name="letter-rule-below-mark">4mm</xsl:param>
+  <xsl:param name="letter-rule-thick">2pt</xsl:param>
+  <xsl:param name="letter-rule-thin">0.75pt</xsl:param>
+  <xsl:param name="letter-rule-gap">1.25pt</xsl:param>
+  <xsl:param name="letter-rule-length">170mm</xsl:param>
+  <xsl:param name="letter-foot-rule-thin">239.22mm</xsl:param>
+  <xsl:param name="letter-foot-rule-thick">240mm</xsl:param>
+  <xsl:param name="letter-below-rule">14pt</xsl:param>
+
+  <!-- §10.2 命令格式: the mark 20 mm below the top of the type area. -->
+  <xsl:param name="order-mark-top">20mm</xsl:param>
+  <xsl:param name="order-text-below-number">2ln</xsl:param>
 
   <!-- §7.4: colophon rules 0.35 mm (first and last) and 0.25 mm (between), as wide as the
        type area; 印发机关 and 印发日期 one character in from each side. -->

@@ -31,6 +31,9 @@
     <xsl:if test="not(s:document)">
       <xsl:message terminate="yes">the root element is not a gongwen source document (urn:gongwen:source:1)</xsl:message>
     </xsl:if>
+    <xsl:if test="not(s:document/s:title) and not(s:document/@format = 'order')">
+      <xsl:message terminate="yes"><xsl:value-of select="s:document/s:body/@gw:line"/>: the document has no &lt;title&gt;; only an order (format="order") may go without</xsl:message>
+    </xsl:if>
     <xsl:apply-templates select="s:document"/>
   </xsl:template>
 
@@ -58,13 +61,20 @@
       <face role="folio" family="{$face-folio}"/>
       <folio face="folio" size="{$folio-size}" prefix="{$folio-prefix}" suffix="{$folio-suffix}"
              below="{$folio-below-area}" inset="{$folio-inset}" odd="right" even="left"
-             omit="{$folio-omit}"/>
+             omit="{$folio-omit}">
+        <!-- §10.1: a letter's first page has no number. -->
+        <xsl:if test="$format = 'letter'"><xsl:attribute name="first">no</xsl:attribute></xsl:if>
+      </folio>
       <flow face="body" size="{$body-size}" color="{$black}">
         <xsl:apply-templates select="s:head"/>
         <xsl:apply-templates select="s:title"/>
         <xsl:apply-templates select="s:addressee"/>
         <xsl:apply-templates select="s:body"/>
+        <xsl:call-template name="attachment-list"/>
+        <xsl:apply-templates select="s:attendance"/>
         <xsl:apply-templates select="s:closing"/>
+        <xsl:apply-templates select="s:note"/>
+        <xsl:apply-templates select="s:attachment"/>
       </flow>
       <xsl:apply-templates select="s:colophon"/>
     </layout>
@@ -78,18 +88,59 @@
     </xsl:if>
   </xsl:template>
 
-  <!-- 版头 -->
+  <!-- 版头 (§7.2), by format. -->
+  <xsl:variable name="format">
+    <xsl:choose>
+      <xsl:when test="/s:document/@format"><xsl:value-of select="/s:document/@format"/></xsl:when>
+      <xsl:otherwise>file</xsl:otherwise>
+    </xsl:choose>
+  </xsl:variable>
+
   <xsl:template match="s:head">
+    <xsl:choose>
+      <xsl:when test="$format = 'letter'"><xsl:call-template name="letter-head"/></xsl:when>
+      <xsl:when test="$format = 'order'"><xsl:call-template name="order-head"/></xsl:when>
+      <xsl:otherwise><xsl:call-template name="file-head"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- 份号, 密级和保密期限, 紧急程度: flush left, one a line from the first line of the type area
+       (§7.2.1–7.2.3), in 3号黑体, in that order. -->
+  <xsl:template name="head-fields">
+    <xsl:for-each select="s:copy | s:secrecy | s:urgency">
+      <para face="hei" grid="yes" at="{position() - 1}ln">
+        <xsl:call-template name="src"/>
+        <xsl:apply-templates select="." mode="text"/>
+      </para>
+    </xsl:for-each>
+  </xsl:template>
+  <xsl:template match="s:copy" mode="text"><xsl:value-of select="."/></xsl:template>
+  <xsl:template match="s:secrecy" mode="text">
+    <xsl:value-of select="@level"/>
+    <xsl:if test="@term">★<xsl:value-of select="@term"/></xsl:if>
+  </xsl:template>
+  <xsl:template match="s:urgency" mode="text"><xsl:value-of select="."/></xsl:template>
+
+  <!-- The red mark: the organ's name and its suffix (文件, 令, 纪要), compressed to the width of
+       the type area rather than set smaller. -->
+  <xsl:template name="mark">
+    <xsl:param name="at" select="$mark-top"/>
+    <xsl:param name="suffix" select="s:organ[1]/@suffix"/>
     <xsl:variable name="organ" select="s:organ[1]"/>
-    <para at="{$mark-top}" cell="em" face="mark" size="{$mark-size}" color="{$red}"
+    <para at="{$at}" cell="em" face="mark" size="{$mark-size}" color="{$red}"
           align="center" fit="compress" max-width="{$mark-max-width}">
       <xsl:for-each select="$organ"><xsl:call-template name="src"/></xsl:for-each>
       <xsl:choose>
         <xsl:when test="$organ/@mark"><xsl:value-of select="$organ/@mark"/></xsl:when>
         <xsl:otherwise><xsl:value-of select="$organ"/></xsl:otherwise>
       </xsl:choose>
-      <xsl:value-of select="$organ/@suffix"/>
+      <xsl:value-of select="$suffix"/>
     </para>
+  </xsl:template>
+
+  <xsl:template name="file-head">
+    <xsl:call-template name="head-fields"/>
+    <xsl:call-template name="mark"/>
     <xsl:choose>
       <xsl:when test="$doc/@direction = 'up' or s:signer">
         <row before="{$number-below-mark}" grid="yes">
@@ -110,8 +161,57 @@
         </para>
       </xsl:when>
     </xsl:choose>
-    <rule before="{$rule-below-number}" from="ink" thickness="{$rule-thickness}"
-          length="{$rule-length}" color="{$red}"/>
+    <xsl:if test="$format = 'file' or s:number">
+      <rule before="{$rule-below-number}" from="ink" thickness="{$rule-thickness}"
+            length="{$rule-length}" color="{$red}"/>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- 信函格式 (§10.1): the mark 30 mm from the top of the page, red double rules 170 mm long,
+       thick over thin 4 mm below the mark and thin over thick 20 mm above the foot of the page;
+       份号 (or the first of 密级, 紧急) flush left and the number flush right on the first line,
+       its characters' top 7/8 of a 3号 character below the rule. -->
+  <xsl:template name="letter-head">
+    <xsl:call-template name="mark">
+      <xsl:with-param name="at" select="$letter-mark-top"/>
+      <xsl:with-param name="suffix" select="''"/>
+    </xsl:call-template>
+    <rule before="{$letter-rule-below-mark}" from="ink" thickness="{$letter-rule-thick}"
+          length="{$letter-rule-length}" color="{$red}"/>
+    <rule before="{$letter-rule-gap}" thickness="{$letter-rule-thin}"
+          length="{$letter-rule-length}" color="{$red}"/>
+    <rule at="{$letter-foot-rule-thin}" fixed="yes" thickness="{$letter-rule-thin}"
+          length="{$letter-rule-length}" color="{$red}"/>
+    <rule at="{$letter-foot-rule-thick}" fixed="yes" thickness="{$letter-rule-thick}"
+          length="{$letter-rule-length}" color="{$red}"/>
+    <xsl:variable name="fields" select="s:copy | s:secrecy | s:urgency"/>
+    <xsl:if test="$fields or s:number">
+      <row before="{$letter-below-rule}" from="ink" to="ink" grid="yes">
+        <xsl:if test="$fields">
+          <cell align="left" face="hei"><xsl:apply-templates select="$fields[1]" mode="text"/></cell>
+        </xsl:if>
+        <xsl:if test="s:number">
+          <cell align="right"><xsl:apply-templates select="s:number" mode="text"/></cell>
+        </xsl:if>
+      </row>
+    </xsl:if>
+    <xsl:for-each select="$fields[position() &gt; 1]">
+      <para face="hei" grid="yes"><xsl:call-template name="src"/><xsl:apply-templates select="." mode="text"/></para>
+    </xsl:for-each>
+  </xsl:template>
+
+  <!-- 命令（令）格式 (§10.2): the mark 20 mm below the top of the type area, the order number
+       centred two lines below it. -->
+  <xsl:template name="order-head">
+    <xsl:call-template name="mark">
+      <xsl:with-param name="at" select="$order-mark-top"/>
+    </xsl:call-template>
+    <xsl:if test="s:number">
+      <para before="{$number-below-mark}" align="center" grid="yes">
+        <xsl:for-each select="s:number"><xsl:call-template name="src"/></xsl:for-each>
+        <xsl:apply-templates select="s:number" mode="text"/>
+      </para>
+    </xsl:if>
   </xsl:template>
 
   <!-- Line breaks inside a source paragraph are the author's editor, not the document's: the
@@ -164,9 +264,15 @@
 
   <!-- 发文字号: 代字〔年份〕序号号, year in full, no padding zeros. -->
   <xsl:template match="s:number" mode="text">
-    <xsl:value-of select="@code"/>
-    <xsl:text>〔</xsl:text><xsl:value-of select="number(@year)"/><xsl:text>〕</xsl:text>
-    <xsl:value-of select="number(@seq)"/><xsl:text>号</xsl:text>
+    <xsl:choose>
+      <!-- An order (令) is numbered without 代字 or year: 第12号. -->
+      <xsl:when test="not(@code)">第<xsl:value-of select="number(@seq)"/>号</xsl:when>
+      <xsl:otherwise>
+        <xsl:value-of select="@code"/>
+        <xsl:text>〔</xsl:text><xsl:value-of select="number(@year)"/><xsl:text>〕</xsl:text>
+        <xsl:value-of select="number(@seq)"/><xsl:text>号</xsl:text>
+      </xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
   <xsl:template match="s:title">
@@ -179,10 +285,13 @@
   <xsl:template match="s:title/s:br"><br/></xsl:template>
   <xsl:template match="s:title" mode="plain"><xsl:value-of select="normalize-space(.)"/></xsl:template>
 
+  <!-- 主送机关 (§7.3.2): one blank line below the title, flush left, ending with a full-width
+       colon. -->
   <xsl:template match="s:addressee">
     <para before="{$text-below-title}" align="justify" grid="yes">
       <xsl:call-template name="src"/>
       <xsl:value-of select="."/>
+      <xsl:if test="substring(., string-length(.)) != '：'">：</xsl:if>
     </para>
   </xsl:template>
 
@@ -250,7 +359,13 @@
   <xsl:template match="s:p">
     <para indent="{$para-indent}" align="justify" grid="yes">
       <xsl:if test="parent::s:body and not(preceding-sibling::s:p) and not($doc/s:addressee)">
-        <xsl:attribute name="before"><xsl:value-of select="$text-below-title"/></xsl:attribute>
+        <xsl:attribute name="before">
+          <xsl:choose>
+            <!-- §10.2: an order's text two lines below its number. -->
+            <xsl:when test="$format = 'order' and not($doc/s:title)"><xsl:value-of select="$order-text-below-number"/></xsl:when>
+            <xsl:otherwise><xsl:value-of select="$text-below-title"/></xsl:otherwise>
+          </xsl:choose>
+        </xsl:attribute>
       </xsl:if>
       <xsl:call-template name="src"/>
       <xsl:apply-templates/>
@@ -259,6 +374,174 @@
 
   <xsl:template match="s:item">
     <xsl:apply-templates select="*"/>
+  </xsl:template>
+
+  <!-- Headings of notices and opinions (§7.3.3): 一、 in 黑体 on a line of its own; （一） in 楷体,
+       1． and （1） in 仿宋, each run in with the first paragraph under it. -->
+  <xsl:template match="s:point">
+    <xsl:variable name="level" select="count(ancestor-or-self::s:point)"/>
+    <xsl:variable name="label"><xsl:apply-templates select="." mode="number"/></xsl:variable>
+    <xsl:variable name="first-p" select="s:p[1][not(preceding-sibling::s:point)]"/>
+    <xsl:choose>
+      <xsl:when test="$level = 1">
+        <para indent="{$para-indent}" face="{$point1-face}" grid="yes" keep-with-next="yes"
+              outline-level="1" outline-title="{$label}{normalize-space(s:heading)}">
+          <xsl:call-template name="first-block-space"/>
+          <xsl:call-template name="src"/>
+          <xsl:value-of select="$label"/>
+          <xsl:apply-templates select="s:heading/node()"/>
+        </para>
+        <xsl:apply-templates select="s:p | s:point"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:variable name="face">
+          <xsl:choose>
+            <xsl:when test="$level = 2"><xsl:value-of select="$point2-face"/></xsl:when>
+            <xsl:otherwise><xsl:value-of select="$point3-face"/></xsl:otherwise>
+          </xsl:choose>
+        </xsl:variable>
+        <para indent="{$para-indent}" align="justify" grid="yes">
+          <xsl:call-template name="first-block-space"/>
+          <xsl:call-template name="src"/>
+          <span face="{$face}">
+            <xsl:value-of select="$label"/>
+            <xsl:apply-templates select="s:heading/node()"/>
+          </span>
+          <xsl:apply-templates select="$first-p/node()"/>
+        </para>
+        <xsl:apply-templates select="(s:p | s:point)[not(count(. | $first-p) = count($first-p))]"/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template match="s:point" mode="number">
+    <xsl:variable name="n" select="count(preceding-sibling::s:point) + 1"/>
+    <xsl:variable name="level" select="count(ancestor-or-self::s:point)"/>
+    <xsl:choose>
+      <xsl:when test="$level = 1">
+        <xsl:call-template name="cn-number"><xsl:with-param name="n" select="$n"/></xsl:call-template>
+        <xsl:text>、</xsl:text>
+      </xsl:when>
+      <xsl:when test="$level = 2">
+        <xsl:text>（</xsl:text>
+        <xsl:call-template name="cn-number"><xsl:with-param name="n" select="$n"/></xsl:call-template>
+        <xsl:text>）</xsl:text>
+      </xsl:when>
+      <xsl:when test="$level = 3"><xsl:value-of select="$n"/><xsl:text>．</xsl:text></xsl:when>
+      <xsl:otherwise>（<xsl:value-of select="$n"/>）</xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- The body's first block keeps one blank line below the title, unless addressees stand
+       between. -->
+  <xsl:template name="first-block-space">
+    <xsl:if test="not(preceding::s:p or preceding::s:point or ancestor::s:point[preceding::s:p])
+                  and ancestor::s:body and not($doc/s:addressee)">
+      <xsl:attribute name="before"><xsl:value-of select="$text-below-title"/></xsl:attribute>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- 附件说明 (§7.3.4): one blank line below the text, two characters in: 附件：1．name, a long name
+       wrapping under its own first character, no closing punctuation. -->
+  <xsl:template name="attachment-list">
+    <xsl:variable name="many" select="count(s:attachment) &gt; 1"/>
+    <xsl:for-each select="s:attachment">
+      <xsl:variable name="n" select="position()"/>
+      <xsl:variable name="label">
+        <xsl:if test="$many"><xsl:value-of select="$n"/>．</xsl:if>
+      </xsl:variable>
+      <!-- The label's width in grid characters: digits are half-width. -->
+      <xsl:variable name="label-ch">
+        <xsl:choose>
+          <xsl:when test="$many"><xsl:value-of select="string-length($n) * 0.5 + 1"/></xsl:when>
+          <xsl:otherwise>0</xsl:otherwise>
+        </xsl:choose>
+      </xsl:variable>
+      <para align="justify" grid="yes">
+        <xsl:call-template name="src"/>
+        <xsl:choose>
+          <xsl:when test="$n = 1">
+            <xsl:attribute name="before"><xsl:value-of select="$attachments-below-text"/></xsl:attribute>
+            <xsl:attribute name="left"><xsl:value-of select="$para-indent"/></xsl:attribute>
+            <xsl:attribute name="hang"><xsl:value-of select="concat(3 + $label-ch, 'ch')"/></xsl:attribute>
+            <xsl:text>附件：</xsl:text>
+          </xsl:when>
+          <xsl:otherwise>
+            <xsl:attribute name="left"><xsl:value-of select="concat(2 + 3, 'ch')"/></xsl:attribute>
+            <xsl:attribute name="hang"><xsl:value-of select="concat($label-ch, 'ch')"/></xsl:attribute>
+          </xsl:otherwise>
+        </xsl:choose>
+        <xsl:value-of select="$label"/>
+        <xsl:value-of select="normalize-space(s:title)"/>
+      </para>
+    </xsl:for-each>
+  </xsl:template>
+
+  <!-- 附件 (§7.3.8): each from a new page; 附件N in 黑体 on the first line, the title centred on
+       the third; the pages are numbered on from the text. -->
+  <xsl:template match="s:attachment">
+    <para break-before="page" face="hei" grid="yes" outline-level="1">
+      <xsl:attribute name="outline-title">
+        <xsl:call-template name="attachment-label"/>
+        <xsl:text>　</xsl:text>
+        <xsl:value-of select="normalize-space(s:title)"/>
+      </xsl:attribute>
+      <xsl:call-template name="src"/>
+      <xsl:call-template name="attachment-label"/>
+    </para>
+    <para before="{$attachment-title-below-label}" face="title" size="{$title-size}" align="center"
+          balance="yes" keep-with-next="yes">
+      <xsl:for-each select="s:title"><xsl:call-template name="src"/></xsl:for-each>
+      <xsl:apply-templates select="s:title/node()"/>
+    </para>
+    <xsl:for-each select="*[not(self::s:title)]">
+      <xsl:choose>
+        <xsl:when test="position() = 1 and self::s:p">
+          <para indent="{$para-indent}" align="justify" grid="yes" before="{$text-below-title}">
+            <xsl:call-template name="src"/>
+            <xsl:apply-templates/>
+          </para>
+        </xsl:when>
+        <xsl:otherwise><xsl:apply-templates select="."/></xsl:otherwise>
+      </xsl:choose>
+    </xsl:for-each>
+  </xsl:template>
+  <xsl:template match="s:attachment/s:title/s:br"><br/></xsl:template>
+
+  <xsl:template name="attachment-label">
+    <xsl:text>附件</xsl:text>
+    <xsl:if test="count(../s:attachment) &gt; 1">
+      <xsl:value-of select="count(preceding-sibling::s:attachment) + 1"/>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- 纪要 (§10.3): 出席, 请假, 列席 one blank line below the text, two characters in, the label in
+       黑体, the names in 仿宋, wrapping under the first name. -->
+  <xsl:template match="s:attendance">
+    <xsl:for-each select="*">
+      <para left="{$para-indent}" hang="3ch" align="justify" grid="yes">
+        <xsl:if test="position() = 1">
+          <xsl:attribute name="before"><xsl:value-of select="$attachments-below-text"/></xsl:attribute>
+        </xsl:if>
+        <xsl:call-template name="src"/>
+        <span face="hei">
+          <xsl:choose>
+            <xsl:when test="self::s:present">出席：</xsl:when>
+            <xsl:when test="self::s:absent">请假：</xsl:when>
+            <xsl:otherwise>列席：</xsl:otherwise>
+          </xsl:choose>
+        </span>
+        <xsl:value-of select="."/>
+      </para>
+    </xsl:for-each>
+  </xsl:template>
+
+  <!-- 附注 (§7.3.7): in parentheses, two characters in, on the line below the date. -->
+  <xsl:template match="s:note">
+    <para indent="{$para-indent}" align="justify" grid="yes">
+      <xsl:call-template name="src"/>
+      <xsl:text>（</xsl:text><xsl:value-of select="."/><xsl:text>）</xsl:text>
+    </para>
   </xsl:template>
 
   <!-- Numbers of units, generated from their place in the structure. -->
@@ -316,21 +599,115 @@
     </xsl:choose>
   </xsl:template>
 
-  <!-- 发文机关署名 and 成文日期, no seal (§7.3.5.2): the block is set right with the signature two
-       characters in; the date starts two characters right of the signature's first character.
-       It never stands alone on a page (§7.3.5.5): the last lines of the text go with it. -->
+  <!-- 发文机关署名, 成文日期 and 印章 (§7.3.5), in its three cases. Signature and date never stand
+       alone on a page (§7.3.5.5): the last lines of the text go with them. -->
   <xsl:template match="s:closing">
+    <xsl:choose>
+      <xsl:when test="s:signatory"><xsl:call-template name="closing-signatory"/></xsl:when>
+      <xsl:when test="s:seal"><xsl:call-template name="closing-sealed"/></xsl:when>
+      <xsl:otherwise><xsl:call-template name="closing-plain"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="date-para">
+    <xsl:param name="shift" select="''"/>
+    <para grid="yes">
+      <xsl:if test="$shift != ''"><xsl:attribute name="shift"><xsl:value-of select="$shift"/></xsl:attribute></xsl:if>
+      <xsl:for-each select="s:date"><xsl:call-template name="src"/></xsl:for-each>
+      <xsl:call-template name="date"><xsl:with-param name="iso" select="s:date"/></xsl:call-template>
+    </para>
+  </xsl:template>
+
+  <!-- Without a seal (§7.3.5.2): the signature one blank line below the text, two characters in
+       from the right; the date below it, starting two characters right of its first character;
+       a date longer than the signature stays two characters in, and the signature moves left. -->
+  <xsl:template name="closing-plain">
     <group before="{$signature-below-text}" align="right" inset="{$signature-inset}" keep-together="yes"
            keep-with-previous="yes">
       <xsl:call-template name="src"/>
       <xsl:for-each select="s:signature">
         <para grid="yes"><xsl:call-template name="src"/><xsl:value-of select="."/></para>
       </xsl:for-each>
-      <para grid="yes" shift="{$date-shift}">
-        <xsl:for-each select="s:date"><xsl:call-template name="src"/></xsl:for-each>
-        <xsl:call-template name="date"><xsl:with-param name="iso" select="s:date"/></xsl:call-template>
-      </para>
+      <xsl:call-template name="date-para">
+        <xsl:with-param name="shift" select="$date-shift"/>
+      </xsl:call-template>
     </group>
+  </xsl:template>
+
+  <!-- With a seal (§7.3.5.1): the date four characters in from the right, the signature centred
+       above it, the seal centred over both, a little above their middle (the signature and the
+       date lie slightly below the seal's centre), its top within one line of the text. -->
+  <xsl:template name="closing-sealed">
+    <xsl:variable name="diameter" select="number(substring-before(s:seal/@width, 'mm'))"/>
+    <xsl:variable name="height">
+      <xsl:choose>
+        <xsl:when test="s:seal/@height"><xsl:value-of select="number(substring-before(s:seal/@height, 'mm'))"/></xsl:when>
+        <xsl:otherwise><xsl:value-of select="$diameter"/></xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
+    <xsl:variable name="ln" select="number(substring-before($area-height, 'mm')) div $lines-per-page"/>
+    <!-- The seal's centre this far below the top of the signature's line cell. -->
+    <xsl:variable name="centre" select="$ln * $seal-centre-lines"/>
+    <xsl:variable name="gap" select="$ln * $seal-top-below-text"/>
+    <group before="{format-number($gap + $height div 2 - $centre, '0.###')}mm" align="right"
+           inset="{$sealed-date-inset}" center-on="last" keep-together="yes" keep-with-previous="yes">
+      <xsl:call-template name="src"/>
+      <xsl:for-each select="s:signature">
+        <para grid="yes"><xsl:call-template name="src"/><xsl:value-of select="."/></para>
+      </xsl:for-each>
+      <xsl:call-template name="date-para"/>
+      <image src="{s:seal/@src}" width="{$diameter}mm" height="{$height}mm" blend="multiply"
+             top="{format-number($centre - $height div 2, '0.###')}mm">
+        <xsl:for-each select="s:seal"><xsl:call-template name="src"/></xsl:for-each>
+      </image>
+    </group>
+  </xsl:template>
+
+  <!-- With a signature seal (§7.3.5.3, orders and 议案): the seal two lines below the text, four
+       characters in from the right; the signer's title two characters to its left, centred on it;
+       the date one blank line below the seal, four characters in. -->
+  <xsl:template name="closing-signatory">
+    <xsl:variable name="ch" select="number(substring-before($area-width, 'mm')) div $chars-per-line"/>
+    <xsl:variable name="ln" select="number(substring-before($area-height, 'mm')) div $lines-per-page"/>
+    <xsl:variable name="width">
+      <xsl:choose>
+        <xsl:when test="s:seal"><xsl:value-of select="number(substring-before(s:seal/@width, 'mm'))"/></xsl:when>
+        <xsl:otherwise><xsl:value-of select="string-length(s:signatory) * $ch"/></xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
+    <xsl:variable name="height">
+      <xsl:choose>
+        <xsl:when test="s:seal/@height"><xsl:value-of select="number(substring-before(s:seal/@height, 'mm'))"/></xsl:when>
+        <xsl:when test="s:seal"><xsl:value-of select="$width"/></xsl:when>
+        <xsl:otherwise><xsl:value-of select="$ln"/></xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
+    <xsl:choose>
+      <xsl:when test="s:seal">
+        <image src="{s:seal/@src}" width="{$width}mm" height="{$height}mm" align="right"
+               inset="{$signatory-inset}" before="{$signatory-below-text}" blend="multiply"
+               keep-with-previous="yes" keep-with-next="yes">
+          <xsl:for-each select="s:seal"><xsl:call-template name="src"/></xsl:for-each>
+        </image>
+      </xsl:when>
+      <xsl:otherwise>
+        <!-- No image of the signature seal: the name stands in its place. -->
+        <para align="right" right="{$signatory-inset}" before="{$signatory-below-text}" face="kai"
+              grid="yes" keep-with-previous="yes" keep-with-next="yes">
+          <xsl:for-each select="s:signatory"><xsl:call-template name="src"/></xsl:for-each>
+          <xsl:value-of select="s:signatory"/>
+        </para>
+      </xsl:otherwise>
+    </xsl:choose>
+    <para align="right" beside="previous" grid="yes"
+          right="{format-number(4 * $ch + $width + 2 * $ch, '0.###')}mm">
+      <xsl:for-each select="s:signatory"><xsl:call-template name="src"/></xsl:for-each>
+      <xsl:value-of select="s:signatory/@title"/>
+    </para>
+    <para align="right" right="{$signatory-inset}" before="{$date-below-signatory}" grid="yes">
+      <xsl:for-each select="s:date"><xsl:call-template name="src"/></xsl:for-each>
+      <xsl:call-template name="date"><xsl:with-param name="iso" select="s:date"/></xsl:call-template>
+    </para>
   </xsl:template>
 
   <!-- 2020-01-05 → 2020年1月5日: Arabic numerals, year in full, no padding zeros. -->
@@ -344,15 +721,35 @@
   <!-- 版记 (§7.4): anchored to the foot of the last page, its last rule on the bottom edge of the
        type area; thick rules first and last, thin rules between elements. -->
   <xsl:template match="s:colophon">
-    <colophon parity="{$colophon-parity}" size="{$colophon-size}">
-      <rule thickness="{$colophon-thick}" length="{$area-width}"/>
+    <colophon size="{$colophon-size}">
+      <xsl:attribute name="parity">
+        <xsl:choose>
+          <!-- A letter's reduced colophon stands at the foot of its last page, whatever it is. -->
+          <xsl:when test="$format = 'letter'">any</xsl:when>
+          <xsl:otherwise><xsl:value-of select="$colophon-parity"/></xsl:otherwise>
+        </xsl:choose>
+      </xsl:attribute>
+      <xsl:if test="$format != 'letter'">
+        <rule thickness="{$colophon-thick}" length="{$area-width}"/>
+      </xsl:if>
+      <xsl:if test="s:to">
+        <para left="{$colophon-inset}" right="{$colophon-inset}" hang="3em" align="justify">
+          <xsl:for-each select="s:to"><xsl:call-template name="src"/></xsl:for-each>
+          <xsl:text>主送：</xsl:text><xsl:value-of select="s:to"/>
+          <xsl:if test="substring(s:to, string-length(s:to)) != '。'">。</xsl:if>
+        </para>
+      </xsl:if>
       <xsl:if test="s:cc">
         <para left="{$colophon-inset}" right="{$colophon-inset}" hang="3em" align="justify">
           <xsl:for-each select="s:cc"><xsl:call-template name="src"/></xsl:for-each>
           <xsl:text>抄送：</xsl:text><xsl:value-of select="s:cc"/>
+          <xsl:if test="substring(s:cc, string-length(s:cc)) != '。'">。</xsl:if>
         </para>
-        <rule thickness="{$colophon-thin}" length="{$area-width}"/>
+        <xsl:if test="$format != 'letter'">
+          <rule thickness="{$colophon-thin}" length="{$area-width}"/>
+        </xsl:if>
       </xsl:if>
+      <xsl:if test="$format != 'letter'">
       <row>
         <xsl:for-each select="s:printer"><xsl:call-template name="src"/></xsl:for-each>
         <cell align="left" inset="{$colophon-inset}"><xsl:value-of select="s:printer"/></cell>
@@ -362,6 +759,7 @@
         </cell>
       </row>
       <rule thickness="{$colophon-thick}" length="{$area-width}"/>
+      </xsl:if>
     </colophon>
   </xsl:template>
 </xsl:stylesheet>

@@ -1,0 +1,92 @@
+#include "image.h"
+
+#include <librsvg/rsvg.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct gw_image {
+    char *path;
+    cairo_surface_t *bitmap; /* PNG */
+    RsvgHandle *svg;
+    double width, height;    /* natural size, for scaling */
+};
+
+static bool has_suffix(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcasecmp(s + n - m, suffix) == 0;
+}
+
+gw_image *gw_image_new(gw_ctx *ctx, const char *path, gw_pos pos)
+{
+    gw_image *img = gw_xcalloc(1, sizeof *img);
+    img->path = gw_xstrdup(path);
+    if (has_suffix(path, ".svg")) {
+        GError *err = NULL;
+        img->svg = rsvg_handle_new_from_file(path, &err);
+        if (!img->svg) {
+            gw_error(ctx, pos, "cannot read the image %s: %s", path, err ? err->message : "");
+            g_clear_error(&err);
+            gw_image_drop(img);
+            return NULL;
+        }
+        gdouble w = 0, h = 0;
+        if (!rsvg_handle_get_intrinsic_size_in_pixels(img->svg, &w, &h) || w <= 0 || h <= 0) {
+            RsvgRectangle ink, logical;
+            rsvg_handle_get_geometry_for_element(img->svg, NULL, &ink, &logical, NULL);
+            w = logical.width;
+            h = logical.height;
+        }
+        img->width = w > 0 ? w : 1;
+        img->height = h > 0 ? h : 1;
+    } else if (has_suffix(path, ".png")) {
+        img->bitmap = cairo_image_surface_create_from_png(path);
+        cairo_status_t st = cairo_surface_status(img->bitmap);
+        if (st != CAIRO_STATUS_SUCCESS) {
+            gw_error(ctx, pos, "cannot read the image %s: %s", path, cairo_status_to_string(st));
+            gw_image_drop(img);
+            return NULL;
+        }
+        img->width = cairo_image_surface_get_width(img->bitmap);
+        img->height = cairo_image_surface_get_height(img->bitmap);
+    } else {
+        gw_error(ctx, pos, "the image %s is neither PNG nor SVG", path);
+        gw_image_drop(img);
+        return NULL;
+    }
+    return img;
+}
+
+void gw_image_drop(gw_image *img)
+{
+    if (!img)
+        return;
+    if (img->bitmap)
+        cairo_surface_destroy(img->bitmap);
+    if (img->svg)
+        g_object_unref(img->svg);
+    free(img->path);
+    free(img);
+}
+
+const char *gw_image_path(const gw_image *img)
+{
+    return img->path;
+}
+
+void gw_image_paint(const gw_image *img, cairo_t *cr, double x, double y, double w, double h)
+{
+    cairo_save(cr);
+    if (img->svg) {
+        RsvgRectangle viewport = {x, y, w, h};
+        rsvg_handle_render_document(img->svg, cr, &viewport, NULL);
+    } else {
+        cairo_translate(cr, x, y);
+        cairo_scale(cr, w / img->width, h / img->height);
+        cairo_set_source_surface(cr, img->bitmap, 0, 0);
+        cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD);
+        cairo_rectangle(cr, 0, 0, img->width, img->height);
+        cairo_fill(cr);
+    }
+    cairo_restore(cr);
+}
