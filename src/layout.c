@@ -95,12 +95,18 @@ static double pt_attr(reader *r, xmlNodePtr n, const char *name, double fallback
     return fallback;
 }
 
-static bool bool_attr(xmlNodePtr n, const char *name)
+/* Whether attribute name is present with this value. */
+static bool attr_is(xmlNodePtr n, const char *name, const char *value)
 {
     char *v = attr(n, name);
-    bool yes = v && strcmp(v, "yes") == 0;
+    bool is = v && strcmp(v, value) == 0;
     free(v);
-    return yes;
+    return is;
+}
+
+static bool bool_attr(xmlNodePtr n, const char *name)
+{
+    return attr_is(n, name, "yes");
 }
 
 static gw_align align_attr(reader *r, xmlNodePtr n, const char *name, gw_align fallback)
@@ -220,26 +226,16 @@ static void read_block(reader *r, xmlNodePtr n, gw_style parent, gw_block *b)
     b->line = src_line(n);
     b->style = style_attrs(r, n, parent);
     b->before = len_attr(r, n, "before");
-    char *from = attr(n, "from");
-    b->before_from_ink = from && strcmp(from, "ink") == 0;
-    free(from);
+    b->before_from_ink = attr_is(n, "from", "ink");
     b->at = len_attr(r, n, "at");
     b->keep_with_next = bool_attr(n, "keep-with-next");
     b->keep_together = bool_attr(n, "keep-together");
     b->keep_with_previous = bool_attr(n, "keep-with-previous");
     b->fixed = bool_attr(n, "fixed");
-    char *to = attr(n, "to");
-    b->before_to_ink = to && strcmp(to, "ink") == 0;
-    free(to);
-    char *beside = attr(n, "beside");
-    b->beside_previous = beside && strcmp(beside, "previous") == 0;
-    free(beside);
-    char *center_on = attr(n, "center-on");
-    b->center_on_last = center_on && strcmp(center_on, "last") == 0;
-    free(center_on);
-    char *brk = attr(n, "break-before");
-    b->break_before = brk && strcmp(brk, "page") == 0;
-    free(brk);
+    b->before_to_ink = attr_is(n, "to", "ink");
+    b->beside_previous = attr_is(n, "beside", "previous");
+    b->center_on_last = attr_is(n, "center-on", "last");
+    b->break_before = attr_is(n, "break-before", "page");
     b->outline_level = -1;
     if (b->style.size <= 0 && !is_el(n, "rule") && !is_el(n, "group") && !is_el(n, "image"))
         fail(r, n, "<%s> has no font size (size on it or an ancestor)", (const char *)n->name);
@@ -254,12 +250,8 @@ static void read_block(reader *r, xmlNodePtr n, gw_style parent, gw_block *b)
         b->shift = len_attr(r, n, "shift");
         b->max_width = len_attr(r, n, "max-width");
         b->grid = bool_attr(n, "grid");
-        char *cell = attr(n, "cell");
-        b->cell_em = cell && strcmp(cell, "em") == 0;
-        free(cell);
-        char *fit = attr(n, "fit");
-        b->fit_compress = fit && strcmp(fit, "compress") == 0;
-        free(fit);
+        b->cell_em = attr_is(n, "cell", "em");
+        b->fit_compress = attr_is(n, "fit", "compress");
         b->balance = bool_attr(n, "balance");
         char *level = attr(n, "outline-level");
         if (level)
@@ -297,9 +289,7 @@ static void read_block(reader *r, xmlNodePtr n, gw_style parent, gw_block *b)
         b->top = len_attr(r, n, "top");
         b->align = align_attr(r, n, "align", GW_CENTER);
         b->inset = len_attr(r, n, "inset");
-        char *blend = attr(n, "blend");
-        b->multiply = blend && strcmp(blend, "multiply") == 0;
-        free(blend);
+        b->multiply = attr_is(n, "blend", "multiply");
         if (!b->src || !b->width.set || !b->height.set || b->width.value <= 0 ||
             b->height.value <= 0)
             fail(r, n, "an image needs a src, and a width and a height above zero%s", "");
