@@ -59,7 +59,7 @@ static size_t pullable(const gw_lb_cluster *c, size_t n, size_t fit)
 }
 
 size_t gw_lb_break(const gw_lb_cluster *c, size_t n, double first_width, double width,
-                   gw_lb_line **lines)
+                   bool avoid_lone, gw_lb_line **lines)
 {
     size_t count = 0, cap = 0;
     *lines = NULL;
@@ -97,12 +97,30 @@ size_t gw_lb_break(const gw_lb_cluster *c, size_t n, double first_width, double 
             }
         }
         gw_lb_line *l = GW_PUSH(*lines, count, cap);
-        *l = (gw_lb_line){start, end, end >= n};
+        *l = (gw_lb_line){start, end, end >= n, false};
         start = end;
     } while (start < n);
     if (count == 0) {
         gw_lb_line *l = GW_PUSH(*lines, count, cap);
-        *l = (gw_lb_line){0, 0, true};
+        *l = (gw_lb_line){0, 0, true, false};
+    }
+    /* A single character alone on the last line, with or without the marks after it (孤字):
+     * pull it into the line above when that line's punctuation can make room, else say so. */
+    gw_lb_line *last = &(*lines)[count - 1];
+    size_t chars = 0;
+    for (size_t i = last->start; i < last->end; i++)
+        chars += c[i].punct == GW_PUNCT_NONE;
+    if (avoid_lone && count >= 2 && chars == 1 && last->end - last->start <= 3) {
+        gw_lb_line *prev = last - 1;
+        double measure = count == 2 ? first_width : width;
+        double over = adv[last->end] - adv[prev->start] - measure;
+        if (over <= give[last->end] - give[prev->start] + SLACK) {
+            prev->end = last->end;
+            prev->last = true;
+            count--;
+        } else {
+            last->lone = true;
+        }
     }
     free(adv);
     free(give);

@@ -7,7 +7,8 @@
  *     full-width mark at most half of it;
  *   - otherwise the last character that can end the line is pushed down (推出) and the line is
  *     spread to the full measure;
- *   - the last line of a paragraph keeps its natural spacing.
+ *   - the last line of a paragraph keeps its natural spacing, and holds more than one
+ *     character where the line above can make room (孤字).
  * It knows nothing of fonts or Pango, so it is tested on its own (tests/unit/linebreak.c). */
 #ifndef GW_LINEBREAK_H
 #define GW_LINEBREAK_H
@@ -30,12 +31,14 @@ typedef struct gw_lb_cluster {
 typedef struct gw_lb_line {
     size_t start, end; /* clusters [start, end) */
     bool last;         /* the paragraph's last line */
+    bool lone;         /* a last line of one character that could not be avoided (孤字) */
 } gw_lb_line;
 
 /* Chooses line breaks for clusters [0, n): the first line is first_width wide, the others
- * width. Returns the number of lines; *lines is malloc'ed. */
+ * width. With avoid_lone, a last line of a single character is pulled into the line above
+ * when its punctuation can make room. Returns the number of lines; *lines is malloc'ed. */
 size_t gw_lb_break(const gw_lb_cluster *c, size_t n, double first_width, double width,
-                   gw_lb_line **lines);
+                   bool avoid_lone, gw_lb_line **lines);
 
 /* Places the clusters of one line in a measure of width: x[i - line.start] receives the left
  * edge of cluster i's glyphs from the line's start. Lines that are too long are compressed at

@@ -356,14 +356,14 @@ static set_line *new_line(line_list *out, const typesetter *T, double size, bool
 static double balanced_width(const shaped *s, double indent, double width)
 {
     gw_lb_line *lines = NULL;
-    size_t n = gw_lb_break(s->c, s->n, width - indent, width, &lines);
+    size_t n = gw_lb_break(s->c, s->n, width - indent, width, false, &lines);
     free(lines);
     if (n < 2)
         return width;
     double lo = width / (double)n, hi = width;
     for (int k = 0; k < 24; k++) {
         double mid = (lo + hi) / 2;
-        size_t m = gw_lb_break(s->c, s->n, mid - indent, mid, &lines);
+        size_t m = gw_lb_break(s->c, s->n, mid - indent, mid, false, &lines);
         free(lines);
         if (m > n)
             lo = mid;
@@ -406,7 +406,12 @@ static void set_para(typesetter *T, const gw_block *b, double x_left, double wid
             measure = balanced_width(&s, indent, width);
         }
         gw_lb_line *lines = NULL;
-        size_t n = gw_lb_break(s.c, s.n, measure - (p == 0 ? indent : hang), measure - hang, &lines);
+        size_t n = gw_lb_break(s.c, s.n, measure - (p == 0 ? indent : hang), measure - hang,
+                               b->align == GW_JUSTIFY, &lines);
+        if (n > 0 && lines[n - 1].lone)
+            gw_warning(T->ctx, (gw_pos){T->path, b->line},
+                       "a paragraph ends with one character alone on its last line (孤字), and "
+                       "the line above has no punctuation to make room for it");
         double *x = gw_xcalloc(s.n + 1, sizeof *x);
         for (size_t li = 0; li < n; li++) {
             bool first = li == 0 && p == 0;

@@ -37,7 +37,7 @@ static void test_fills_exactly(void)
     gw_lb_cluster c[64];
     size_t n = clusters("HHHHHHHHHHHHHHHHHHHHHHHHHHHHHH", c); /* 30 */
     gw_lb_line *l = NULL;
-    size_t count = gw_lb_break(c, n, 100, 100, &l);
+    size_t count = gw_lb_break(c, n, 100, 100, false, &l);
     CHECK(count == 3, "30 cells in lines of 10 give 3 lines, not %zu", count);
     CHECK(l[0].end == 10 && l[1].end == 20 && l[2].end == 30, "breaks at 10, 20, 30");
     CHECK(!l[0].last && l[2].last, "only the last line is last");
@@ -49,7 +49,7 @@ static void test_first_line_indent(void)
     gw_lb_cluster c[64];
     size_t n = clusters("HHHHHHHHHHHHHHHHHHHH", c);
     gw_lb_line *l = NULL;
-    gw_lb_break(c, n, 80, 100, &l);
+    gw_lb_break(c, n, 80, 100, false, &l);
     CHECK(l[0].end == 8 && l[1].end == 18, "an indented first line holds 8, got %zu", l[0].end);
     free(l);
 }
@@ -61,7 +61,7 @@ static void test_pull_in_closing_mark(void)
     gw_lb_cluster c[64];
     size_t n = clusters("HHHH,HHHHH,HHH", c);
     gw_lb_line *l = NULL;
-    gw_lb_break(c, n, 100, 100, &l);
+    gw_lb_break(c, n, 100, 100, false, &l);
     CHECK(l[0].end == 11, "the comma is pulled into the first line (end %zu)", l[0].end);
     double x[64];
     double w = gw_lb_place(c, l[0], 100, true, x);
@@ -78,7 +78,7 @@ static void test_push_out_when_no_room(void)
     gw_lb_cluster c[64];
     size_t n = clusters("HHHHHHHHHH,HH", c);
     gw_lb_line *l = NULL;
-    gw_lb_break(c, n, 100, 100, &l);
+    gw_lb_break(c, n, 100, 100, false, &l);
     /* The comma itself gives 5: 110 − 5 = 105 > 100, so the line is pushed out. */
     CHECK(l[0].end == 9, "the line ends before the character the comma follows (end %zu)",
           l[0].end);
@@ -94,7 +94,7 @@ static void test_opening_mark_never_ends_a_line(void)
     gw_lb_cluster c[64];
     size_t n = clusters("HHHHHHHHH(HHH", c);
     gw_lb_line *l = NULL;
-    gw_lb_break(c, n, 100, 100, &l);
+    gw_lb_break(c, n, 100, 100, false, &l);
     CHECK(l[0].end == 9, "the opening mark starts the second line (first ends at %zu)", l[0].end);
     free(l);
 }
@@ -104,7 +104,7 @@ static void test_last_line_not_spread(void)
     gw_lb_cluster c[64];
     size_t n = clusters("HHH", c);
     gw_lb_line *l = NULL;
-    gw_lb_break(c, n, 100, 100, &l);
+    gw_lb_break(c, n, 100, 100, false, &l);
     double x[8];
     double w = gw_lb_place(c, l[0], 100, true, x);
     CHECK(fabs(w - 30) < 1e-9 && fabs(x[2] - 20) < 1e-9, "the last line keeps its spacing");
@@ -115,7 +115,7 @@ static void test_opening_mark_squeezed_from_the_left(void)
 {
     gw_lb_cluster c[8];
     size_t n = clusters("HH(H", c);
-    gw_lb_line line = {0, n, false};
+    gw_lb_line line = {0, n, false, false};
     double x[8];
     double w = gw_lb_place(c, line, 35, true, x);
     CHECK(fabs(w - 35) < 1e-9, "the line is compressed to 35, not %g", w);
@@ -131,7 +131,7 @@ static void test_unbreakable_run(void)
     for (size_t i = 0; i < n; i++)
         c[i].break_before = false;
     gw_lb_line *l = NULL;
-    size_t count = gw_lb_break(c, n, 100, 100, &l);
+    size_t count = gw_lb_break(c, n, 100, 100, false, &l);
     CHECK(count == 3 && l[0].end == 20, "42 half cells in 100 give 20/20/2 (%zu lines)", count);
     free(l);
 }
@@ -145,7 +145,7 @@ static void test_latin_word_never_pulled_in(void)
     for (size_t i = 10; i < n; i++)
         c[i].break_before = false;
     gw_lb_line *l = NULL;
-    gw_lb_break(c, n, 100, 100, &l);
+    gw_lb_break(c, n, 100, 100, false, &l);
     CHECK(l[0].end == 9, "the line ends before the word (end %zu)", l[0].end);
     free(l);
 }
@@ -158,7 +158,7 @@ static void test_run_of_marks_pulled_in_at_most_two(void)
     for (size_t i = 0; i < n; i++)
         c[i] = (gw_lb_cluster){10, false, GW_PUNCT_CLOSE};
     gw_lb_line *l = NULL;
-    size_t count = gw_lb_break(c, n, 100, 100, &l);
+    size_t count = gw_lb_break(c, n, 100, 100, false, &l);
     for (size_t i = 0; i < count; i++)
         CHECK(l[i].end - l[i].start <= 10, "line %zu holds %zu marks", i, l[i].end - l[i].start);
     free(l);
@@ -172,10 +172,36 @@ static void test_long_unbreakable_paragraph_is_linear(void)
     for (size_t i = 0; i < n; i++)
         c[i] = (gw_lb_cluster){5, false, GW_PUNCT_NONE};
     gw_lb_line *l = NULL;
-    size_t count = gw_lb_break(c, n, 100, 100, &l);
+    size_t count = gw_lb_break(c, n, 100, 100, false, &l);
     CHECK(count == n / 20, "%zu lines of 20", count);
     free(l);
     free(c);
+}
+
+static void test_lone_last_character_pulled_up(void)
+{
+    /* 11 characters in lines of 10, two commas in the first line: the 11th is pulled up (孤字). */
+    gw_lb_cluster c[64];
+    size_t n = clusters("HHH,HHH,HHH", c);
+    gw_lb_line *l = NULL;
+    size_t count = gw_lb_break(c, n, 100, 100, true, &l);
+    CHECK(count == 1 && l[0].end == 11 && !l[0].lone, "one line of 11 (%zu lines)", count);
+    free(l);
+    /* One character and its full stop count as one (字。). */
+    n = clusters("H,H,H,HHHHH,", c);
+    count = gw_lb_break(c, n, 100, 100, true, &l);
+    CHECK(count == 1 && l[0].end == 12, "字。 pulled up (%zu lines)", count);
+    free(l);
+    /* Without punctuation above it, it stays and is flagged. */
+    n = clusters("HHHHHHHHHHH", c);
+    count = gw_lb_break(c, n, 100, 100, true, &l);
+    CHECK(count == 2 && l[1].lone, "a lone last character is reported");
+    free(l);
+    /* Without avoid_lone nothing changes. */
+    n = clusters("HHH,HHH,HHH", c);
+    count = gw_lb_break(c, n, 100, 100, false, &l);
+    CHECK(count == 2 && !l[1].lone, "left alone when not asked");
+    free(l);
 }
 
 static void test_punct_classes(void)
@@ -200,6 +226,7 @@ int main(void)
     test_latin_word_never_pulled_in();
     test_run_of_marks_pulled_in_at_most_two();
     test_long_unbreakable_paragraph_is_linear();
+    test_lone_last_character_pulled_up();
     test_punct_classes();
     printf("%s\n", failures ? "FAIL" : "ok");
     return failures ? 1 : 0;
