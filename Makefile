@@ -10,7 +10,7 @@ DESTDIR ?=
 CC ?= cc
 # `make V=1` shows the commands.
 Q := $(if $(V),,@)
-PKGS := libxml-2.0 libxslt pangocairo pangofc fontconfig cairo-pdf cairo-svg cairo-ft freetype2 harfbuzz-subset librsvg-2.0
+PKGS := libxml-2.0 libxslt pangocairo pangofc fontconfig cairo-pdf cairo-svg cairo-ft freetype2 harfbuzz-subset librsvg-2.0 icu-uc
 CFLAGS ?= -O2 -g
 WARN := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-deprecated-declarations
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

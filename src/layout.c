@@ -169,10 +169,12 @@ static gw_style style_attrs(reader *r, xmlNodePtr n, gw_style parent)
     return s;
 }
 
-/* Mixed content: text, <span> with its own style, <br/> as a forced line break. */
+/* Mixed content: text, <span> with its own style, <br/> as a forced line break, <wbr/> as a
+ * good place for a break. */
 static void read_inline(reader *r, xmlNodePtr parent, gw_style style, gw_buf *buf, gw_text *t,
                         size_t *cap)
 {
+    size_t hint_cap = t->n_hints;
     for (xmlNodePtr c = parent->children; c; c = c->next) {
         if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
             size_t start = buf->len;
@@ -181,6 +183,8 @@ static void read_inline(reader *r, xmlNodePtr parent, gw_style style, gw_buf *bu
                 *GW_PUSH(t->spans, t->n_spans, *cap) = (gw_span){start, buf->len, style};
         } else if (is_el(c, "span")) {
             read_inline(r, c, style_attrs(r, c, style), buf, t, cap);
+        } else if (is_el(c, "wbr")) {
+            *GW_PUSH(t->hints, t->n_hints, hint_cap) = buf->len;
         } else if (is_el(c, "br")) {
             size_t start = buf->len;
             gw_buf_adds(buf, "\n");
@@ -470,6 +474,7 @@ static void drop_text(gw_text *t)
 {
     free(t->utf8);
     free(t->spans);
+    free(t->hints);
 }
 
 static void drop_blocks(gw_block *blocks, size_t n)

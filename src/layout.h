@@ -35,6 +35,8 @@ typedef struct gw_text {
     size_t len;
     gw_span *spans;
     size_t n_spans;
+    size_t *hints; /* byte offsets where a line would best begin (<wbr/>) */
+    size_t n_hints;
 } gw_text;
 
 typedef struct gw_cell {

@@ -2,6 +2,7 @@
 
 #include "base.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 /* Widths are compared with this slack (pt), so that rounding never costs a character. */
@@ -125,6 +126,68 @@ size_t gw_lb_break(const gw_lb_cluster *c, size_t n, double first_width, double 
     free(adv);
     free(give);
     return count;
+}
+
+/* Titles are short: beyond this many clusters the even breaking is not worth its cost. */
+#define BALANCE_MAX 600
+
+size_t gw_lb_balance(const gw_lb_cluster *c, size_t n, double width, gw_lb_line **lines)
+{
+    size_t m = gw_lb_break(c, n, width, width, false, lines);
+    if (m < 2 || n > BALANCE_MAX)
+        return m;
+    double *adv = gw_xcalloc(n + 1, sizeof *adv);
+    for (size_t i = 0; i < n; i++)
+        adv[i + 1] = adv[i] + c[i].advance;
+    /* cost[k * (n + 1) + i]: the best cost of setting clusters [0, i) in k lines. A line's cost
+     * is its shortfall squared; a preferred break earns a bonus. */
+    size_t stride = n + 1;
+    for (size_t k = m; k <= m + 1; k++) {
+        double *cost = gw_xcalloc((k + 1) * stride, sizeof *cost);
+        size_t *from = gw_xcalloc((k + 1) * stride, sizeof *from);
+        for (size_t i = 0; i < (k + 1) * stride; i++)
+            cost[i] = INFINITY;
+        cost[0] = 0;
+        for (size_t line = 1; line <= k; line++) {
+            for (size_t i = 1; i <= n; i++) {
+                if (i < n && !c[i].break_before)
+                    continue;
+                for (size_t j = i; j-- > 0;) {
+                    double w = adv[i] - adv[j];
+                    if (w > width + SLACK)
+                        break;
+                    double prev = cost[(line - 1) * stride + j];
+                    if (!isfinite(prev) || (j > 0 && !c[j].break_before))
+                        continue;
+                    double short_by = (width - w) / width;
+                    double v = prev + short_by * short_by - (i < n && c[i].prefer ? 0.05 : 0);
+                    if (v < cost[line * stride + i]) {
+                        cost[line * stride + i] = v;
+                        from[line * stride + i] = j;
+                    }
+                }
+            }
+        }
+        if (isfinite(cost[k * stride + n])) {
+            gw_lb_line *out = gw_xcalloc(k, sizeof *out);
+            size_t i = n;
+            for (size_t line = k; line > 0; line--) {
+                size_t j = from[line * stride + i];
+                out[line - 1] = (gw_lb_line){j, i, i == n, false};
+                i = j;
+            }
+            free(*lines);
+            *lines = out;
+            m = k;
+            free(cost);
+            free(from);
+            break;
+        }
+        free(cost);
+        free(from);
+    }
+    free(adv);
+    return m;
 }
 
 double gw_lb_place(const gw_lb_cluster *c, gw_lb_line line, double width, bool justify,

@@ -26,6 +26,7 @@ typedef struct gw_lb_cluster {
     double advance;     /* natural advance */
     bool break_before;  /* a line may begin with this cluster */
     gw_punct punct;
+    bool prefer;        /* a good place to begin a line (a title's 关于, 的通知) */
 } gw_lb_cluster;
 
 typedef struct gw_lb_line {
@@ -39,6 +40,11 @@ typedef struct gw_lb_line {
  * when its punctuation can make room. Returns the number of lines; *lines is malloc'ed. */
 size_t gw_lb_break(const gw_lb_cluster *c, size_t n, double first_width, double width,
                    bool avoid_lone, gw_lb_line **lines);
+
+/* Breaks a title into the fewest lines the measure allows, choosing among the allowed breaks
+ * the set whose lines are most even, favouring preferred breaks. Returns the number of lines;
+ * *lines is malloc'ed. */
+size_t gw_lb_balance(const gw_lb_cluster *c, size_t n, double width, gw_lb_line **lines);
 
 /* Places the clusters of one line in a measure of width: x[i - line.start] receives the left
  * edge of cluster i's glyphs from the line's start. Lines that are too long are compressed at

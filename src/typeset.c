@@ -3,6 +3,7 @@
 #include "fonts.h"
 #include "image.h"
 #include "linebreak.h"
+#include "words.h"
 
 #include <math.h>
 #include <pango/pangocairo.h>
@@ -235,7 +236,7 @@ static void shape(const typesetter *T, PangoLayout *lay, PangoLayoutLine *line, 
             bool brk = ch < n_attrs && attrs[ch].is_line_break;
             /* Zero-width characters take no grid cell. */
             double tr = adv > 0 ? track : 0;
-            add_cluster(out, &cap, (gw_lb_cluster){adv + tr, brk, punct},
+            add_cluster(out, &cap, (gw_lb_cluster){adv + tr, brk, punct, false},
                         (cluster_ref){gi, rtl ? n - k - m : k, m, byte, next - start, tr / 2});
             k += m;
         }
@@ -352,25 +353,23 @@ static set_line *new_line(line_list *out, const typesetter *T, double size, bool
     return sl;
 }
 
-/* The measure that sets s in exactly n lines as evenly as possible: the narrowest that does. */
-static double balanced_width(const shaped *s, double indent, double width)
+/* A title never breaks inside a word: only word starts stay break opportunities, and the
+ * layout's <wbr/> hints become preferred breaks. */
+static void keep_words(const gw_text *t, shaped *s)
 {
-    gw_lb_line *lines = NULL;
-    size_t n = gw_lb_break(s->c, s->n, width - indent, width, false, &lines);
-    free(lines);
-    if (n < 2)
-        return width;
-    double lo = width / (double)n, hi = width;
-    for (int k = 0; k < 24; k++) {
-        double mid = (lo + hi) / 2;
-        size_t m = gw_lb_break(s->c, s->n, mid - indent, mid, false, &lines);
-        free(lines);
-        if (m > n)
-            lo = mid;
-        else
-            hi = mid;
+    bool *starts = gw_word_starts(t->utf8, t->len);
+    for (size_t k = 1; k < s->n; k++) {
+        size_t byte = (size_t)s->ref[k].byte;
+        if (starts && byte <= t->len && !starts[byte])
+            s->c[k].break_before = false;
+        for (size_t h = 0; h < t->n_hints; h++) {
+            if (t->hints[h] == byte) {
+                s->c[k].prefer = true;
+                s->c[k].break_before = true;
+            }
+        }
     }
-    return hi;
+    free(starts);
 }
 
 /* Sets a paragraph into lines within [x_left, x_left + width]. */
@@ -388,6 +387,8 @@ static void set_para(typesetter *T, const gw_block *b, double x_left, double wid
         PangoLayoutLine *pl = pango_layout_get_line_readonly(lay, p);
         shaped s;
         shape(T, lay, pl, &b->text, b->grid, &s);
+        if (b->balance)
+            keep_words(&b->text, &s);
         double scale = 1;
         double measure = width;
         if (b->fit_compress) {
@@ -402,12 +403,12 @@ static void set_para(typesetter *T, const gw_block *b, double x_left, double wid
             if (natural > max)
                 scale = max / natural;
             measure = INFINITY; /* one line */
-        } else if (b->balance) {
-            measure = balanced_width(&s, indent, width);
         }
         gw_lb_line *lines = NULL;
-        size_t n = gw_lb_break(s.c, s.n, measure - (p == 0 ? indent : hang), measure - hang,
-                               b->align == GW_JUSTIFY, &lines);
+        size_t n = b->balance && !indent && !hang
+                       ? gw_lb_balance(s.c, s.n, measure, &lines)
+                       : gw_lb_break(s.c, s.n, measure - (p == 0 ? indent : hang), measure - hang,
+                                     b->align == GW_JUSTIFY, &lines);
         if (n > 0 && lines[n - 1].lone)
             gw_warning(T->ctx, (gw_pos){T->path, b->line},
                        "a paragraph ends with one character alone on its last line (孤字), and "
@@ -846,7 +847,7 @@ static void place_folios(typesetter *T, long colophon_page, size_t last_text_pag
             continue;
         int n = (int)i + 1;
         char *s = gw_xasprintf("%s%d%s", f->prefix ? f->prefix : "", n, f->suffix ? f->suffix : "");
-        gw_text t = {s, strlen(s), &(gw_span){0, strlen(s), f->style}, 1};
+        gw_text t = {s, strlen(s), &(gw_span){0, strlen(s), f->style}, 1, NULL, 0};
         gw_block b = {.kind = GW_BLOCK_PARA, .style = f->style, .text = t, .outline_level = -1};
         line_list ll = {0};
         set_para(T, &b, 0, L->area_w, &ll);

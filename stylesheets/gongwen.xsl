@@ -217,8 +217,37 @@
   <!-- Line breaks inside a source paragraph are the author's editor, not the document's: the
        lines are joined without a space, as Chinese text is, and the indentation after each break
        is dropped. Forced breaks in a title are written <br/>. -->
-  <xsl:template match="s:p//text() | s:heading//text() | s:title/text()">
+  <xsl:template match="s:p//text() | s:heading//text()">
     <xsl:call-template name="join-lines"><xsl:with-param name="s" select="."/></xsl:call-template>
+  </xsl:template>
+
+  <!-- A title breaks best before 关于 and before 的 and its kind (…的通知): <wbr/> marks them
+       for the typesetter, which otherwise breaks only between words. -->
+  <xsl:template match="s:title/text()">
+    <xsl:variable name="t"><xsl:call-template name="join-lines"><xsl:with-param name="s" select="."/></xsl:call-template></xsl:variable>
+    <xsl:call-template name="title-hints"><xsl:with-param name="s" select="string($t)"/></xsl:call-template>
+  </xsl:template>
+
+  <xsl:template name="title-hints">
+    <xsl:param name="s"/>
+    <xsl:variable name="tail" select="concat('的', $doc/@kind)"/>
+    <xsl:choose>
+      <xsl:when test="contains($s, '关于') and substring-before($s, '关于') != ''">
+        <xsl:value-of select="substring-before($s, '关于')"/>
+        <wbr/>
+        <xsl:text>关于</xsl:text>
+        <xsl:call-template name="title-hints">
+          <xsl:with-param name="s" select="substring-after($s, '关于')"/>
+        </xsl:call-template>
+      </xsl:when>
+      <xsl:when test="$doc/@kind and string-length($s) &gt; string-length($tail) and
+                      substring($s, string-length($s) - string-length($tail) + 1) = $tail">
+        <xsl:value-of select="substring($s, 1, string-length($s) - string-length($tail))"/>
+        <wbr/>
+        <xsl:value-of select="$tail"/>
+      </xsl:when>
+      <xsl:otherwise><xsl:value-of select="$s"/></xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
   <xsl:template name="join-lines">
