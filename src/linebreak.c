@@ -128,6 +128,10 @@ size_t gw_lb_break(const gw_lb_cluster *c, size_t n, double first_width, double 
     return count;
 }
 
+/* What a preferred break is worth against evenness: a line a third shorter than the measure
+ * costs about 0.1. */
+#define PREFER_BONUS 0.1
+
 /* Titles are short: beyond this many clusters the even breaking is not worth its cost. */
 #define BALANCE_MAX 600
 
@@ -160,7 +164,9 @@ size_t gw_lb_balance(const gw_lb_cluster *c, size_t n, double width, gw_lb_line 
                     if (!isfinite(prev) || (j > 0 && !c[j].break_before))
                         continue;
                     double short_by = (width - w) / width;
-                    double v = prev + short_by * short_by - (i < n && c[i].prefer ? 0.05 : 0);
+                    double v = prev + short_by * short_by;
+                    if (i < n)
+                        v += c[i].penalty - (c[i].prefer ? PREFER_BONUS : 0);
                     if (v < cost[line * stride + i]) {
                         cost[line * stride + i] = v;
                         from[line * stride + i] = j;

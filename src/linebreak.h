@@ -27,6 +27,7 @@ typedef struct gw_lb_cluster {
     bool break_before;  /* a line may begin with this cluster */
     gw_punct punct;
     bool prefer;        /* a good place to begin a line (a title's 关于, 的通知) */
+    double penalty;     /* what breaking before it costs a balanced title: inside a word */
 } gw_lb_cluster;
 
 typedef struct gw_lb_line {
@@ -41,8 +42,8 @@ typedef struct gw_lb_line {
 size_t gw_lb_break(const gw_lb_cluster *c, size_t n, double first_width, double width,
                    bool avoid_lone, gw_lb_line **lines);
 
-/* Breaks a title into the fewest lines the measure allows, choosing among the allowed breaks
- * the set whose lines are most even, favouring preferred breaks. Returns the number of lines;
+/* Breaks a title into the fewest lines the measure allows, choosing the breaks whose lines are
+ * most even, with the least penalty and the most preferred breaks. Returns the number of lines;
  * *lines is malloc'ed. */
 size_t gw_lb_balance(const gw_lb_cluster *c, size_t n, double width, gw_lb_line **lines);
 

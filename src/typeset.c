@@ -236,7 +236,7 @@ static void shape(const typesetter *T, PangoLayout *lay, PangoLayoutLine *line, 
             bool brk = ch < n_attrs && attrs[ch].is_line_break;
             /* Zero-width characters take no grid cell. */
             double tr = adv > 0 ? track : 0;
-            add_cluster(out, &cap, (gw_lb_cluster){adv + tr, brk, punct, false},
+            add_cluster(out, &cap, (gw_lb_cluster){adv + tr, brk, punct, false, 0},
                         (cluster_ref){gi, rtl ? n - k - m : k, m, byte, next - start, tr / 2});
             k += m;
         }
@@ -353,18 +353,22 @@ static set_line *new_line(line_list *out, const typesetter *T, double size, bool
     return sl;
 }
 
-/* A title never breaks inside a word: only word starts stay break opportunities, and the
- * layout's <wbr/> hints become preferred breaks. */
+/* A title breaks between words: a break elsewhere costs a penalty that only a much more even
+ * title can outweigh (the fewest lines come first all the same). The layout's <wbr/> hints
+ * become preferred breaks. */
 static void keep_words(const gw_text *t, shaped *s)
 {
-    bool *starts = gw_word_starts(t->utf8, t->len);
+    gw_word_break *starts = gw_word_starts(t->utf8, t->len);
     for (size_t k = 1; k < s->n; k++) {
         size_t byte = (size_t)s->ref[k].byte;
-        if (starts && byte <= t->len && !starts[byte])
-            s->c[k].break_before = false;
+        if (starts && byte <= t->len)
+            s->c[k].penalty = starts[byte] == GW_WORD_START   ? 0
+                              : starts[byte] == GW_WORD_GLUED ? 0.3
+                                                              : 1;
         for (size_t h = 0; h < t->n_hints; h++) {
             if (t->hints[h] == byte) {
                 s->c[k].prefer = true;
+                s->c[k].penalty = 0; /* the stylesheet knows a word ends here */
                 s->c[k].break_before = true;
             }
         }

@@ -13,7 +13,7 @@ static bool is_han(UChar32 c)
            (c >= 0x20000 && c <= 0x3FFFF);
 }
 
-bool *gw_word_starts(const char *utf8, size_t len)
+gw_word_break *gw_word_starts(const char *utf8, size_t len)
 {
     if (len > 1 << 20)
         return NULL;
@@ -48,7 +48,7 @@ bool *gw_word_starts(const char *utf8, size_t len)
     for (int32_t p = ubrk_first(bi); p != UBRK_DONE; p = ubrk_next(bi))
         *GW_PUSH(bounds, n_bounds, cap) = p;
     ubrk_close(bi);
-    bool *starts = gw_xcalloc(len + 1, sizeof *starts);
+    gw_word_break *starts = gw_xcalloc(len + 1, sizeof *starts);
     for (size_t k = 1; k + 1 < n_bounds; k++) {
         int32_t before = bounds[k] - bounds[k - 1], after = bounds[k + 1] - bounds[k];
         UChar32 prev, next;
@@ -57,9 +57,9 @@ bool *gw_word_starts(const char *utf8, size_t len)
         i = bounds[k];
         U16_NEXT(u, i, ulen, next);
         bool han = is_han(prev) && is_han(next);
-        /* One-character Han words stay with their neighbours. */
-        if (!han || (before > 1 && after > 1))
-            starts[byte_of[bounds[k]]] = true;
+        /* One-character Han words hold on to their neighbours. */
+        starts[byte_of[bounds[k]]] =
+            !han || (before > 1 && after > 1) ? GW_WORD_START : GW_WORD_GLUED;
     }
     free(bounds);
     free(byte_of);

@@ -8,8 +8,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* For each byte offset of utf8 (len + 1 entries), whether a word may begin there; NULL when
- * ICU cannot segment the text (then every break Unicode allows stays allowed). malloc'ed. */
-bool *gw_word_starts(const char *utf8, size_t len);
+typedef enum {
+    GW_WORD_INSIDE, /* within a word */
+    GW_WORD_GLUED,  /* a boundary next to a one-character word */
+    GW_WORD_START,  /* between words of two characters or more */
+} gw_word_break;
+
+/* For each byte offset of utf8 (len + 1 entries), what kind of place it is; NULL when ICU
+ * cannot segment the text. malloc'ed. */
+gw_word_break *gw_word_starts(const char *utf8, size_t len);
 
 #endif

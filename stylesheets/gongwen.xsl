@@ -221,11 +221,26 @@
     <xsl:call-template name="join-lines"><xsl:with-param name="s" select="."/></xsl:call-template>
   </xsl:template>
 
-  <!-- A title breaks best before 关于 and before 的 and its kind (…的通知): <wbr/> marks them
-       for the typesetter, which otherwise breaks only between words. -->
+  <!-- A title breaks best after the issuing organ's name, before 关于 and before 的 and its kind
+       (…的通知): <wbr/> marks them for the typesetter, which otherwise prefers to break
+       between words. -->
   <xsl:template match="s:title/text()">
     <xsl:variable name="t"><xsl:call-template name="join-lines"><xsl:with-param name="s" select="."/></xsl:call-template></xsl:variable>
-    <xsl:call-template name="title-hints"><xsl:with-param name="s" select="string($t)"/></xsl:call-template>
+    <xsl:variable name="organ" select="string($doc/s:head/s:organ)"/>
+    <xsl:choose>
+      <xsl:when test="not(preceding-sibling::node()) and $organ != '' and starts-with($t, $organ)
+                      and string-length($t) &gt; string-length($organ)
+                      and not(starts-with(substring-after($t, $organ), '关于'))">
+        <xsl:value-of select="$organ"/>
+        <wbr/>
+        <xsl:call-template name="title-hints">
+          <xsl:with-param name="s" select="substring-after(string($t), $organ)"/>
+        </xsl:call-template>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:call-template name="title-hints"><xsl:with-param name="s" select="string($t)"/></xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
   <xsl:template name="title-hints">
