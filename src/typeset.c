@@ -16,6 +16,7 @@
 /* One line of text (or a row of cells) before it is given its place on a page. Item
  * positions are relative to the left edge of the type area and to the baseline. */
 typedef struct set_line {
+    bool image;   /* an image's box, not text: its ink fills the cell */
     double cell;  /* height of the line's cell */
     double base;  /* baseline below the top of the cell */
     double size;  /* em size, for the em box */
@@ -563,6 +564,7 @@ static void set_block(typesetter *T, const gw_block *b, line_list *out)
     case GW_BLOCK_IMAGE: {
         /* In the flow, an image takes its own height as its line. */
         set_line *sl = new_line(out, T, b->style.size, false, b->line);
+        sl->image = true;
         sl->cell = len(T, b->height, b->style.size);
         sl->base = 0;
         double w = len(T, b->width, b->style.size);
@@ -691,6 +693,8 @@ static void place_aside(typesetter *T, const gw_block *b)
 /* The height a block takes, its space above included. */
 static double block_height(typesetter *T, const gw_block *b)
 {
+    if (b->fixed || b->beside_previous)
+        return 0; /* outside the flow */
     if (b->kind == GW_BLOCK_RULE)
         return len(T, b->before, b->style.size) + len(T, b->thickness, b->style.size);
     line_list ll = {0};
@@ -759,10 +763,13 @@ static void flow_block(typesetter *T, const gw_block *blocks, size_t n_blocks, s
         new_page(T);
         before = 0;
     }
-    if (b->before_to_ink && ll.n > 0) {
-        /* `before` spans the visible gap: from the last ink to this block's em-box top. */
+    if ((b->before_to_ink || b->before_from_ink) && ll.n > 0) {
+        /* `before` measured from the last ink (from="ink") and to this block's em-box top
+         * (to="ink"), so that it is the visible gap. */
         const set_line *first = &ll.v[0];
-        double em_gap = first->base - T->L->em_top * first->size;
+        double em_gap = b->before_to_ink && !first->image
+                            ? first->base - T->L->em_top * first->size
+                            : 0;
         T->y = (b->before_from_ink ? T->ink_bottom : T->y) + before - em_gap;
         before = 0;
     }
@@ -781,7 +788,8 @@ static void flow_block(typesetter *T, const gw_block *blocks, size_t n_blocks, s
         if (k == 0 || T->page_empty)
             T->prev_top = T->y;
         put_line(T, T->page, sl, T->y);
-        T->ink_bottom = T->y + sl->base + (1 - T->L->em_top) * sl->size;
+        T->ink_bottom = sl->image ? T->y + sl->cell
+                                  : T->y + sl->base + (1 - T->L->em_top) * sl->size;
         T->y += sl->cell;
         T->page_empty = false;
     }

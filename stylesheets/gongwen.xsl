@@ -22,7 +22,7 @@
   <!-- The gongwen version, passed in by the program; it goes into the PDF's metadata. -->
   <xsl:param name="generator">gongwen</xsl:param>
 
-  <xsl:key name="unit" match="s:chapter|s:section|s:article|s:item" use="@id"/>
+  <xsl:key name="unit" match="s:chapter|s:section|s:article|s:item|s:attachment" use="@id"/>
 
   <xsl:variable name="doc" select="/s:document"/>
   <xsl:variable name="in-chapters" select="boolean(/s:document/s:body/s:chapter)"/>
@@ -172,6 +172,7 @@
        份号 (or the first of 密级, 紧急) flush left and the number flush right on the first line,
        its characters' top 7/8 of a 3号 character below the rule. -->
   <xsl:template name="letter-head">
+    <xsl:call-template name="no-signer"/>
     <xsl:call-template name="mark">
       <xsl:with-param name="at" select="$letter-mark-top"/>
       <xsl:with-param name="suffix" select="''"/>
@@ -200,9 +201,18 @@
     </xsl:for-each>
   </xsl:template>
 
+  <!-- 签发人 belongs to upward documents in the file format; elsewhere it has no place. -->
+  <xsl:template name="no-signer">
+    <xsl:for-each select="s:signer">
+      <xsl:message terminate="yes"><xsl:value-of select="@gw:line"/>: a <xsl:value-of select="$format"/> has no place for 签发人; only the file format prints it</xsl:message>
+    </xsl:for-each>
+  </xsl:template>
+
   <!-- 命令（令）格式 (§10.2): the mark 20 mm below the top of the type area, the order number
        centred two lines below it. -->
   <xsl:template name="order-head">
+    <xsl:call-template name="head-fields"/>
+    <xsl:call-template name="no-signer"/>
     <xsl:call-template name="mark">
       <xsl:with-param name="at" select="$order-mark-top"/>
     </xsl:call-template>
@@ -354,9 +364,7 @@
     <xsl:variable name="label"><xsl:apply-templates select="." mode="number"/></xsl:variable>
     <para align="center" face="{$face}" grid="yes" keep-with-next="yes"
           outline-level="{count(ancestor::s:chapter) + 1}" outline-title="{$label}　{normalize-space(s:heading)}">
-      <xsl:if test="not(preceding::s:chapter or preceding::s:section or preceding::s:article) and not($doc/s:addressee)">
-        <xsl:attribute name="before"><xsl:value-of select="$text-below-title"/></xsl:attribute>
-      </xsl:if>
+      <xsl:call-template name="start-space"/>
       <xsl:call-template name="src"/>
       <xsl:value-of select="$label"/>
       <xsl:text>　</xsl:text>
@@ -375,9 +383,7 @@
     <para indent="{$para-indent}" align="justify" grid="yes"
           outline-level="{count(ancestor::s:chapter|ancestor::s:section) + 1}"
           outline-title="{$label}">
-      <xsl:if test="not(../preceding::s:article) and not($in-chapters) and not($doc/s:addressee)">
-        <xsl:attribute name="before"><xsl:value-of select="$text-below-title"/></xsl:attribute>
-      </xsl:if>
+      <xsl:call-template name="start-space"><xsl:with-param name="owner" select=".."/></xsl:call-template>
       <xsl:attribute name="outline-title">
         <xsl:variable name="rendered"><xsl:apply-templates/></xsl:variable>
         <xsl:variable name="text" select="normalize-space($rendered)"/>
@@ -402,15 +408,7 @@
 
   <xsl:template match="s:p">
     <para indent="{$para-indent}" align="justify" grid="yes">
-      <xsl:if test="parent::s:body and not(preceding-sibling::s:p) and not($doc/s:addressee)">
-        <xsl:attribute name="before">
-          <xsl:choose>
-            <!-- §10.2: an order's text two lines below its number. -->
-            <xsl:when test="$format = 'order' and not($doc/s:title)"><xsl:value-of select="$order-text-below-number"/></xsl:when>
-            <xsl:otherwise><xsl:value-of select="$text-below-title"/></xsl:otherwise>
-          </xsl:choose>
-        </xsl:attribute>
-      </xsl:if>
+      <xsl:call-template name="start-space"/>
       <xsl:call-template name="src"/>
       <xsl:apply-templates/>
     </para>
@@ -430,7 +428,7 @@
       <xsl:when test="$level = 1">
         <para indent="{$para-indent}" face="{$point1-face}" grid="yes" keep-with-next="yes"
               outline-level="1" outline-title="{$label}{normalize-space(s:heading)}">
-          <xsl:call-template name="first-block-space"/>
+          <xsl:call-template name="start-space"/>
           <xsl:call-template name="src"/>
           <xsl:value-of select="$label"/>
           <xsl:apply-templates select="s:heading/node()"/>
@@ -445,7 +443,7 @@
           </xsl:choose>
         </xsl:variable>
         <para indent="{$para-indent}" align="justify" grid="yes">
-          <xsl:call-template name="first-block-space"/>
+          <xsl:call-template name="start-space"/>
           <xsl:call-template name="src"/>
           <span face="{$face}">
             <xsl:value-of select="$label"/>
@@ -476,12 +474,24 @@
     </xsl:choose>
   </xsl:template>
 
-  <!-- The body's first block keeps one blank line below the title, unless addressees stand
-       between. -->
-  <xsl:template name="first-block-space">
-    <xsl:if test="not(preceding::s:p or preceding::s:point or ancestor::s:point[preceding::s:p])
-                  and ancestor::s:body and not($doc/s:addressee)">
-      <xsl:attribute name="before"><xsl:value-of select="$text-below-title"/></xsl:attribute>
+  <!-- The first block of the text (of the body, or of an attachment) stands one blank line
+       below the title; right below the addressees when they stand between; two lines below an
+       order's number (§10.2). `owner` is the unit whose first block this is. -->
+  <xsl:template name="start-space">
+    <xsl:param name="owner" select="."/>
+    <xsl:variable name="container" select="$owner/ancestor::s:body | $owner/ancestor::s:attachment"/>
+    <xsl:variable name="first"
+        select="($container//*[self::s:p or self::s:point or self::s:chapter or self::s:section or self::s:article])[1]"/>
+    <xsl:if test="generate-id($first) = generate-id($owner)">
+      <xsl:choose>
+        <xsl:when test="$container/self::s:body and $doc/s:addressee"/>
+        <xsl:when test="$container/self::s:body and $format = 'order' and not($doc/s:title)">
+          <xsl:attribute name="before"><xsl:value-of select="$order-text-below-number"/></xsl:attribute>
+        </xsl:when>
+        <xsl:otherwise>
+          <xsl:attribute name="before"><xsl:value-of select="$text-below-title"/></xsl:attribute>
+        </xsl:otherwise>
+      </xsl:choose>
     </xsl:if>
   </xsl:template>
 
@@ -538,17 +548,7 @@
       <xsl:for-each select="s:title"><xsl:call-template name="src"/></xsl:for-each>
       <xsl:apply-templates select="s:title/node()"/>
     </para>
-    <xsl:for-each select="*[not(self::s:title)]">
-      <xsl:choose>
-        <xsl:when test="position() = 1 and self::s:p">
-          <para indent="{$para-indent}" align="justify" grid="yes" before="{$text-below-title}">
-            <xsl:call-template name="src"/>
-            <xsl:apply-templates/>
-          </para>
-        </xsl:when>
-        <xsl:otherwise><xsl:apply-templates select="."/></xsl:otherwise>
-      </xsl:choose>
-    </xsl:for-each>
+    <xsl:apply-templates select="*[not(self::s:title)]"/>
   </xsl:template>
   <xsl:template match="s:attachment/s:title/s:br"><br/></xsl:template>
 
@@ -599,9 +599,13 @@
     <xsl:call-template name="cn-number"><xsl:with-param name="n" select="count(preceding-sibling::s:section) + 1"/></xsl:call-template>
     <xsl:text>节</xsl:text>
   </xsl:template>
+  <!-- Articles are numbered through the body, and afresh in each attachment. -->
   <xsl:template match="s:article" mode="number">
+    <xsl:variable name="container" select="generate-id(ancestor::s:body | ancestor::s:attachment)"/>
     <xsl:text>第</xsl:text>
-    <xsl:call-template name="cn-number"><xsl:with-param name="n" select="count(preceding::s:article) + 1"/></xsl:call-template>
+    <xsl:call-template name="cn-number">
+      <xsl:with-param name="n" select="count(preceding::s:article[generate-id(ancestor::s:body | ancestor::s:attachment) = $container]) + 1"/>
+    </xsl:call-template>
     <xsl:text>条</xsl:text>
   </xsl:template>
   <xsl:template match="s:item" mode="number">
@@ -621,7 +625,10 @@
     <xsl:variable name="target" select="key('unit', @to)"/>
     <xsl:choose>
       <xsl:when test="not($target)">
-        <xsl:message terminate="yes"><xsl:value-of select="@gw:line"/>: reference to "<xsl:value-of select="@to"/>", which no chapter, section, article or item has as its id</xsl:message>
+        <xsl:message terminate="yes"><xsl:value-of select="@gw:line"/>: reference to "<xsl:value-of select="@to"/>", which no chapter, section, article, item or attachment has as its id (a point's number cannot be cited)</xsl:message>
+      </xsl:when>
+      <xsl:when test="$target/self::s:attachment">
+        <xsl:for-each select="$target"><xsl:call-template name="attachment-label"/></xsl:for-each>
       </xsl:when>
       <xsl:when test="$target/self::s:item and not($target/parent::s:item)">
         <xsl:apply-templates select="$target/parent::*" mode="number"/>
@@ -743,7 +750,7 @@
         </para>
       </xsl:otherwise>
     </xsl:choose>
-    <para align="right" beside="previous" grid="yes"
+    <para align="right" beside="previous" grid="yes" keep-with-next="yes"
           right="{format-number(4 * $ch + $width + 2 * $ch, '0.###')}mm">
       <xsl:for-each select="s:signatory"><xsl:call-template name="src"/></xsl:for-each>
       <xsl:value-of select="s:signatory/@title"/>
@@ -765,6 +772,13 @@
   <!-- 版记 (§7.4): anchored to the foot of the last page, its last rule on the bottom edge of the
        type area; thick rules first and last, thin rules between elements. -->
   <xsl:template match="s:colophon">
+    <!-- A letter's colophon holds only 主送 and 抄送 (§10.1): none without them. -->
+    <xsl:if test="not($format = 'letter') or s:to or s:cc">
+      <xsl:apply-templates select="." mode="colophon"/>
+    </xsl:if>
+  </xsl:template>
+
+  <xsl:template match="s:colophon" mode="colophon">
     <colophon size="{$colophon-size}">
       <xsl:attribute name="parity">
         <xsl:choose>
@@ -789,9 +803,10 @@
           <xsl:text>抄送：</xsl:text><xsl:value-of select="s:cc"/>
           <xsl:if test="substring(s:cc, string-length(s:cc)) != '。'">。</xsl:if>
         </para>
-        <xsl:if test="$format != 'letter'">
-          <rule thickness="{$colophon-thin}" length="{$area-width}"/>
-        </xsl:if>
+      </xsl:if>
+      <!-- A thin rule parts 主送 and 抄送 from the 印发 line (§7.4.1). -->
+      <xsl:if test="(s:to or s:cc) and $format != 'letter'">
+        <rule thickness="{$colophon-thin}" length="{$area-width}"/>
       </xsl:if>
       <xsl:if test="$format != 'letter'">
       <row>
