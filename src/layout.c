@@ -122,6 +122,8 @@ static gw_align align_attr(reader *r, xmlNodePtr n, const char *name, gw_align f
             a = GW_RIGHT;
         else if (strcmp(v, "justify") == 0)
             a = GW_JUSTIFY;
+        else if (strcmp(v, "distribute") == 0)
+            a = GW_DISTRIBUTE;
         else
             fail(r, n, "unknown alignment \"%s\"", v);
     }
@@ -238,10 +240,12 @@ static void read_block(reader *r, xmlNodePtr n, gw_style parent, gw_block *b)
     b->fixed = bool_attr(n, "fixed");
     b->before_to_ink = attr_is(n, "to", "ink");
     b->beside_previous = attr_is(n, "beside", "previous");
+    b->beside_last = attr_is(n, "beside", "last");
+    b->gap = len_attr(r, n, "gap");
     b->center_on_last = attr_is(n, "center-on", "last");
     b->break_before = attr_is(n, "break-before", "page");
     b->outline_level = -1;
-    if (b->style.size <= 0 && !is_el(n, "rule") && !is_el(n, "group") && !is_el(n, "image"))
+    if (b->style.size <= 0 && (is_el(n, "para") || is_el(n, "row")))
         fail(r, n, "<%s> has no font size (size on it or an ancestor)", (const char *)n->name);
     if (is_el(n, "para")) {
         b->kind = GW_BLOCK_PARA;
@@ -297,6 +301,15 @@ static void read_block(reader *r, xmlNodePtr n, gw_style parent, gw_block *b)
         if (!b->src || !b->width.set || !b->height.set || b->width.value <= 0 ||
             b->height.value <= 0)
             fail(r, n, "an image needs a src, and a width and a height above zero%s", "");
+    } else if (is_el(n, "columns") || is_el(n, "column")) {
+        bool outer = is_el(n, "columns");
+        b->kind = outer ? GW_BLOCK_COLUMNS : GW_BLOCK_COLUMN;
+        b->align = align_attr(r, n, "align", GW_CENTER);
+        b->max_width = len_attr(r, n, "max-width");
+        read_children(r, n, b->style, &b->children, &b->n_children);
+        for (size_t i = 0; i < b->n_children; i++)
+            if (b->children[i].kind != (outer ? GW_BLOCK_COLUMN : GW_BLOCK_PARA))
+                fail(r, n, "<%s> holds the wrong kind of block", outer ? "columns" : "column");
     } else if (is_el(n, "group")) {
         b->kind = GW_BLOCK_GROUP;
         b->align = align_attr(r, n, "align", GW_LEFT);

@@ -16,7 +16,8 @@ typedef struct gw_len {
     bool set;
 } gw_len;
 
-typedef enum { GW_LEFT, GW_CENTER, GW_RIGHT, GW_JUSTIFY } gw_align;
+/* DISTRIBUTE spreads even a paragraph's last line to the full measure (分散对齐). */
+typedef enum { GW_LEFT, GW_CENTER, GW_RIGHT, GW_JUSTIFY, GW_DISTRIBUTE } gw_align;
 
 typedef struct gw_style {
     int face; /* index into gw_layout.faces */
@@ -51,6 +52,8 @@ typedef enum {
     GW_BLOCK_RULE,
     GW_BLOCK_GROUP,
     GW_BLOCK_IMAGE,
+    GW_BLOCK_COLUMNS, /* columns side by side, each a stack of lines (a joint mark) */
+    GW_BLOCK_COLUMN,
 } gw_block_kind;
 
 typedef struct gw_block {
@@ -65,6 +68,8 @@ typedef struct gw_block {
     bool fixed;        /* placed where `at` says, without moving the flow on */
     bool before_to_ink; /* `before` reaches the em box's top, not the line cell's */
     bool beside_previous; /* one line, centred beside the previous block */
+    bool beside_last;     /* one line, level with the previous block's last line */
+    gw_len gap;           /* columns: space between them; column: between its lines */
     bool center_on_last; /* group: lines centred on the last, which the group aligns */
     /* para */
     gw_text text;

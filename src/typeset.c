@@ -423,7 +423,11 @@ static void set_para(typesetter *T, const gw_block *b, double x_left, double wid
             bool first = li == 0 && p == 0;
             double line_indent = first ? indent : hang;
             double avail = (isinf(measure) ? width / scale : measure) - line_indent;
-            double used = gw_lb_place(s.c, lines[li], avail, b->align == GW_JUSTIFY, x);
+            gw_lb_line line = lines[li];
+            if (b->align == GW_DISTRIBUTE)
+                line.last = false; /* even the last line fills the measure */
+            double used = gw_lb_place(s.c, line, avail,
+                                      b->align == GW_JUSTIFY || b->align == GW_DISTRIBUTE, x);
             used *= scale;
             double lx = x_left + line_indent;
             if (b->align == GW_CENTER)
@@ -549,6 +553,78 @@ static void set_group(typesetter *T, const gw_block *b, line_list *out)
     place_group_images(T, b, out, first, x, box);
 }
 
+/* Columns side by side (the joint mark, §7.2.4: the organs stacked, 文件 to their right, centred
+ * on the stack). A column's lines are as wide as its widest, distributed lines spread to it;
+ * the whole is compressed horizontally to max-width if wider, and aligned as one box. It is
+ * one line of the flow, as tall as its tallest column. */
+static void set_columns(typesetter *T, const gw_block *b, line_list *out)
+{
+    size_t nc = b->n_children;
+    line_list *cols = gw_xcalloc(nc ? nc : 1, sizeof *cols);
+    double *widths = gw_xcalloc(nc ? nc : 1, sizeof *widths);
+    double *heights = gw_xcalloc(nc ? nc : 1, sizeof *heights);
+    double total = 0, tallest = 0;
+    for (size_t c = 0; c < nc; c++) {
+        const gw_block *col = &b->children[c];
+        /* Natural widths first, then every line set again at the column's width. */
+        for (size_t i = 0; i < col->n_children; i++) {
+            line_list tmp = {0};
+            gw_block p = col->children[i];
+            p.align = GW_LEFT;
+            set_para(T, &p, 0, INFINITY, &tmp);
+            for (size_t k = 0; k < tmp.n; k++)
+                if (tmp.v[k].width > widths[c])
+                    widths[c] = tmp.v[k].width;
+            free_lines(&tmp, false);
+        }
+        double gap = len(T, col->gap, col->style.size);
+        for (size_t i = 0; i < col->n_children; i++) {
+            const gw_block *p = &col->children[i];
+            set_para(T, p, 0, p->align == GW_DISTRIBUTE || p->align == GW_CENTER ||
+                                      p->align == GW_RIGHT
+                                  ? widths[c]
+                                  : INFINITY,
+                     &cols[c]);
+        }
+        for (size_t k = 0; k < cols[c].n; k++)
+            heights[c] += cols[c].v[k].cell + (k + 1 < cols[c].n ? gap : 0);
+        if (heights[c] > tallest)
+            tallest = heights[c];
+        total += widths[c] + (c + 1 < nc ? len(T, b->gap, b->style.size) : 0);
+    }
+    double max = b->max_width.set ? len(T, b->max_width, b->style.size) : T->L->area_w;
+    double scale = total > max && total > 0 ? max / total : 1;
+    double x0 = side_x(b->align, T->L->area_w, 0, total * scale);
+    set_line *sl = new_line(out, T, b->style.size, true, b->line);
+    sl->cell = tallest;
+    sl->base = 0;
+    sl->width = total * scale;
+    double x = 0;
+    for (size_t c = 0; c < nc; c++) {
+        double gap = len(T, b->children[c].gap, b->children[c].style.size);
+        double y = (tallest - heights[c]) / 2; /* each column centred on the tallest */
+        for (size_t k = 0; k < cols[c].n; k++) {
+            set_line *l = &cols[c].v[k];
+            for (size_t j = 0; j < l->n_items; j++) {
+                gw_item it = l->items[j];
+                if (it.kind == GW_ITEM_GLYPHS) {
+                    it.u.run.x = x0 + (x + it.u.run.x) * scale;
+                    it.u.run.scale_x *= scale;
+                }
+                item_shift(&it, it.kind == GW_ITEM_GLYPHS ? 0 : x0 + x * scale, y + l->base);
+                *GW_PUSH(sl->items, sl->n_items, sl->cap_items) = it;
+            }
+            l->n_items = 0;
+            y += l->cell + gap;
+        }
+        x += widths[c] + len(T, b->gap, b->style.size);
+        free_lines(&cols[c], true);
+    }
+    free(cols);
+    free(widths);
+    free(heights);
+}
+
 static void set_block(typesetter *T, const gw_block *b, line_list *out)
 {
     switch (b->kind) {
@@ -560,6 +636,11 @@ static void set_block(typesetter *T, const gw_block *b, line_list *out)
         break;
     case GW_BLOCK_GROUP:
         set_group(T, b, out);
+        break;
+    case GW_BLOCK_COLUMNS:
+        set_columns(T, b, out);
+        break;
+    case GW_BLOCK_COLUMN:
         break;
     case GW_BLOCK_IMAGE: {
         /* In the flow, an image takes its own height as its line. */
@@ -683,6 +764,8 @@ static void place_aside(typesetter *T, const gw_block *b)
     double y = len(T, b->at, b->style.size);
     if (b->beside_previous)
         y = (T->prev_top + T->prev_bottom) / 2 - lines_height(&ll, 0) / 2;
+    else if (b->beside_last)
+        y = T->prev_bottom - lines_height(&ll, 0);
     for (size_t k = 0; k < ll.n; k++) {
         put_line(T, T->page, &ll.v[k], y);
         y += ll.v[k].cell;
@@ -693,7 +776,7 @@ static void place_aside(typesetter *T, const gw_block *b)
 /* The height a block takes, its space above included. */
 static double block_height(typesetter *T, const gw_block *b)
 {
-    if (b->fixed || b->beside_previous)
+    if (b->fixed || b->beside_previous || b->beside_last)
         return 0; /* outside the flow */
     if (b->kind == GW_BLOCK_RULE)
         return len(T, b->before, b->style.size) + len(T, b->thickness, b->style.size);
@@ -709,7 +792,7 @@ static void flow_block(typesetter *T, const gw_block *blocks, size_t n_blocks, s
     const gw_block *b = &blocks[i];
     const gw_block *next = i + 1 < n_blocks ? &blocks[i + 1] : NULL;
     double area_h = T->L->area_h;
-    if (b->fixed || b->beside_previous) {
+    if (b->fixed || b->beside_previous || b->beside_last) {
         place_aside(T, b);
         return;
     }

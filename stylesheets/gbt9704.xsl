@@ -43,6 +43,11 @@
 
   <!-- §7.2.4: the mark's top edge 35 mm below the top of the type area. -->
   <xsl:param name="mark-top">35mm</xsl:param>
+  <!-- §7.2.4, joint issuance: the space between the stacked names and 文件, and between the
+       names (practice; the standard gives none). -->
+  <xsl:param name="joint-mark-gap">0.5em</xsl:param>
+  <xsl:param name="joint-mark-line-gap">0.25em</xsl:param>
+
   <!-- §7.2.4: the number two lines below the mark. -->
   <xsl:param name="number-below-mark">2ln</xsl:param>
   <!-- §7.2.4, upward documents: number 1 character in from the left, 签发人 1 from the right. -->

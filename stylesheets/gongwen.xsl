@@ -126,6 +126,50 @@
   <xsl:template name="mark">
     <xsl:param name="at" select="$mark-top"/>
     <xsl:param name="suffix" select="s:organ[1]/@suffix"/>
+    <xsl:choose>
+      <xsl:when test="count(s:organ) &gt; 1">
+        <xsl:call-template name="joint-mark">
+          <xsl:with-param name="at" select="$at"/>
+          <xsl:with-param name="suffix" select="$suffix"/>
+        </xsl:call-template>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:call-template name="single-mark">
+          <xsl:with-param name="at" select="$at"/>
+          <xsl:with-param name="suffix" select="$suffix"/>
+        </xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- 联合行文 (§7.2.4): the organs stacked, the lead first, spread to one width; 文件 to their
+       right, centred on the stack; the whole compressed to the type area's width if wider. -->
+  <xsl:template name="joint-mark">
+    <xsl:param name="at"/>
+    <xsl:param name="suffix"/>
+    <columns at="{$at}" align="center" max-width="{$mark-max-width}" gap="{$joint-mark-gap}"
+             face="mark" size="{$mark-size}" color="{$red}">
+      <xsl:for-each select="s:organ[1]"><xsl:call-template name="src"/></xsl:for-each>
+      <column gap="{$joint-mark-line-gap}">
+        <xsl:for-each select="s:organ">
+          <para cell="em" align="distribute">
+            <xsl:call-template name="src"/>
+            <xsl:choose>
+              <xsl:when test="@mark"><xsl:value-of select="@mark"/></xsl:when>
+              <xsl:otherwise><xsl:value-of select="."/></xsl:otherwise>
+            </xsl:choose>
+          </para>
+        </xsl:for-each>
+      </column>
+      <xsl:if test="$suffix != ''">
+        <column><para cell="em"><xsl:value-of select="$suffix"/></para></column>
+      </xsl:if>
+    </columns>
+  </xsl:template>
+
+  <xsl:template name="single-mark">
+    <xsl:param name="at"/>
+    <xsl:param name="suffix"/>
     <xsl:variable name="organ" select="s:organ[1]"/>
     <para at="{$at}" cell="em" face="mark" size="{$mark-size}" color="{$red}"
           align="center" fit="compress" max-width="{$mark-max-width}">
@@ -142,6 +186,9 @@
     <xsl:call-template name="head-fields"/>
     <xsl:call-template name="mark"/>
     <xsl:choose>
+      <xsl:when test="count(s:signer) &gt; 1">
+        <xsl:call-template name="several-signers"/>
+      </xsl:when>
       <xsl:when test="$doc/@direction = 'up' or s:signer">
         <row before="{$number-below-mark}" grid="yes">
           <xsl:for-each select="s:number"><xsl:call-template name="src"/></xsl:for-each>
@@ -164,6 +211,34 @@
     <xsl:if test="$format = 'file' or s:number">
       <rule before="{$rule-below-number}" from="ink" thickness="{$rule-thickness}"
             length="{$rule-length}" color="{$red}"/>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- Several 签发人 (§7.2.6): two names a line, the later lines under the first name; the
+       number on the line of the last names, one character in from the left. -->
+  <xsl:template name="several-signers">
+    <group before="{$number-below-mark}" align="right" inset="{$signer-inset}">
+      <xsl:for-each select="s:signer[position() mod 2 = 1]">
+        <para grid="yes">
+          <xsl:call-template name="src"/>
+          <xsl:choose>
+            <xsl:when test="position() = 1">签发人：</xsl:when>
+            <xsl:otherwise><xsl:attribute name="shift">4ch</xsl:attribute></xsl:otherwise>
+          </xsl:choose>
+          <span face="kai">
+            <xsl:value-of select="."/>
+            <xsl:if test="following-sibling::s:signer[1]">
+              <xsl:text>　</xsl:text><xsl:value-of select="following-sibling::s:signer[1]"/>
+            </xsl:if>
+          </span>
+        </para>
+      </xsl:for-each>
+    </group>
+    <xsl:if test="s:number">
+      <para beside="last" left="{$number-inset}" grid="yes">
+        <xsl:for-each select="s:number"><xsl:call-template name="src"/></xsl:for-each>
+        <xsl:apply-templates select="s:number" mode="text"/>
+      </para>
     </xsl:if>
   </xsl:template>
 
