@@ -44,6 +44,7 @@ typedef struct typesetter {
     double y, ink_bottom;
     bool page_empty;
     double prev_top, prev_bottom; /* the last block's extent on the current page */
+    bool quiet; /* looking ahead: the real pass reports what goes wrong */
     gunichar last_missing; /* the last character reported missing, and where */
     int last_missing_line;
 } typesetter;
@@ -72,6 +73,10 @@ static const gw_image *load_image(typesetter *T, const gw_block *b)
         path = gw_xstrdup(b->src);
     else
         path = gw_xasprintf("%.*s/%s", (int)(slash - T->path), T->path, b->src);
+    if (T->quiet) {
+        free(path); /* looking ahead: the image's box is all that counts */
+        return NULL;
+    }
     gw_image *img = gw_image_new(T->ctx, path, (gw_pos){T->path, b->line});
     free(path);
     if (!img) {
@@ -105,6 +110,8 @@ static double side_x(gw_align align, double avail, double inset, double w)
 static void fail(typesetter *T, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void fail(typesetter *T, int line, const char *fmt, ...)
 {
+    if (T->quiet)
+        return;
     va_list ap;
     va_start(ap, fmt);
     gw_verror(T->ctx, (gw_pos){T->path, line}, "error", fmt, ap);
@@ -539,9 +546,15 @@ static void set_group(typesetter *T, const gw_block *b, line_list *out)
             for (size_t j = 0; j < out->v[k].n_items; j++)
                 item_shift(&out->v[k].items[j], dx, 0);
         }
-        if (lo < -EPS || hi > T->L->area_w + EPS)
-            fail(T, b->line, "these lines are too long to be set as one block in the type area");
-        place_group_images(T, b, out, first, x, anchor);
+        /* A signature longer than its date may reach past the type area: the block moves in
+         * until it fits. */
+        double in = hi > T->L->area_w ? hi - T->L->area_w : 0;
+        if (lo - in < -EPS)
+            fail(T, b->line, "the signature is wider than the type area");
+        for (size_t k = first; k < out->n && in > 0; k++)
+            for (size_t j = 0; j < out->v[k].n_items; j++)
+                item_shift(&out->v[k].items[j], -in, 0);
+        place_group_images(T, b, out, first, x - in, anchor);
         return;
     }
     double x = side_x(b->align, T->L->area_w, inset, box);
@@ -781,7 +794,10 @@ static double block_height(typesetter *T, const gw_block *b)
     if (b->kind == GW_BLOCK_RULE)
         return len(T, b->before, b->style.size) + len(T, b->thickness, b->style.size);
     line_list ll = {0};
+    bool quiet = T->quiet;
+    T->quiet = true;
     set_block(T, b, &ll);
+    T->quiet = quiet;
     double h = len(T, b->before, b->style.size) + lines_height(&ll, 0);
     free_lines(&ll, false);
     return h;
@@ -824,10 +840,7 @@ static void flow_block(typesetter *T, const gw_block *blocks, size_t n_blocks, s
     double follower = 0;
     size_t tail = 0;
     if (next && next->keep_with_previous && next->kind != GW_BLOCK_RULE) {
-        line_list nl = {0};
-        set_block(T, next, &nl);
-        follower = len(T, next->before, next->style.size) + lines_height(&nl, 0);
-        free_lines(&nl, false);
+        follower = block_height(T, next);
         tail = ll.n > 2 ? ll.n - 2 : 0;
     }
     double need = before + lines_height(&ll, 0);
