@@ -245,7 +245,7 @@ static void read_block(reader *r, xmlNodePtr n, gw_style parent, gw_block *b)
     b->center_on_last = attr_is(n, "center-on", "last");
     b->break_before = attr_is(n, "break-before", "page");
     b->outline_level = -1;
-    if (b->style.size <= 0 && (is_el(n, "para") || is_el(n, "row")))
+    if (b->style.size <= 0 && (is_el(n, "para") || is_el(n, "row") || is_el(n, "table")))
         fail(r, n, "<%s> has no font size (size on it or an ancestor)", (const char *)n->name);
     if (is_el(n, "para")) {
         b->kind = GW_BLOCK_PARA;
@@ -282,6 +282,7 @@ static void read_block(reader *r, xmlNodePtr n, gw_style parent, gw_block *b)
             cell->text = read_text(r, c, cs);
             cell->align = align_attr(r, c, "align", GW_LEFT);
             cell->inset = len_attr(r, c, "inset");
+            cell->span = 1;
         }
     } else if (is_el(n, "rule")) {
         b->kind = GW_BLOCK_RULE;
@@ -301,6 +302,46 @@ static void read_block(reader *r, xmlNodePtr n, gw_style parent, gw_block *b)
         if (!b->src || !b->width.set || !b->height.set || b->width.value <= 0 ||
             b->height.value <= 0)
             fail(r, n, "an image needs a src, and a width and a height above zero%s", "");
+    } else if (is_el(n, "table")) {
+        b->kind = GW_BLOCK_TABLE;
+        b->rule = len_attr(r, n, "rule");
+        b->padding = len_attr(r, n, "padding");
+        b->pitch = len_attr(r, n, "pitch");
+        char *w = attr(n, "widths");
+        size_t cap = 0;
+        for (char *p = w, *end = NULL; p && *p; p = end) {
+            double v = strtod(p, &end);
+            if (end == p || !(v > 0)) {
+                fail(r, n, "widths must be positive numbers, relative to each other: \"%s\"", w);
+                break;
+            }
+            *GW_PUSH(b->widths, b->n_widths, cap) = v;
+        }
+        free(w);
+        read_children(r, n, b->style, &b->children, &b->n_children);
+        for (size_t i = 0; i < b->n_children; i++) {
+            size_t cols = 0;
+            for (size_t k = 0; k < b->children[i].n_cells; k++)
+                cols += (size_t)b->children[i].cells[k].span;
+            if (b->children[i].kind != GW_BLOCK_TR || cols > b->n_widths)
+                fail(r, n, "a table row holds more cells than the table has columns%s", "");
+        }
+    } else if (is_el(n, "tr")) {
+        b->kind = GW_BLOCK_TR;
+        b->header = bool_attr(n, "header");
+        size_t cap = 0;
+        for (xmlNodePtr c = n->children; c; c = c->next) {
+            if (!is_el(c, "td"))
+                continue;
+            gw_cell *cell = GW_PUSH(b->cells, b->n_cells, cap);
+            cell->text = read_text(r, c, style_attrs(r, c, b->style));
+            cell->align = align_attr(r, c, "align", GW_LEFT);
+            char *span = attr(c, "span");
+            cell->span = span ? atoi(span) : 1;
+            free(span);
+            if (cell->span < 1 || cell->span > 1000)
+                fail(r, c, "a cell spans at least one column%s", "");
+        }
     } else if (is_el(n, "columns") || is_el(n, "column")) {
         bool outer = is_el(n, "columns");
         b->kind = outer ? GW_BLOCK_COLUMNS : GW_BLOCK_COLUMN;
@@ -497,6 +538,7 @@ static void drop_blocks(gw_block *blocks, size_t n)
         drop_text(&b->text);
         free(b->outline_title);
         free(b->src);
+        free(b->widths);
         for (size_t j = 0; j < b->n_cells; j++)
             drop_text(&b->cells[j].text);
         free(b->cells);

@@ -44,6 +44,7 @@ typedef struct gw_cell {
     gw_text text;
     gw_align align;
     gw_len inset;
+    int span; /* table cells: columns it covers */
 } gw_cell;
 
 typedef enum {
@@ -54,6 +55,8 @@ typedef enum {
     GW_BLOCK_IMAGE,
     GW_BLOCK_COLUMNS, /* columns side by side, each a stack of lines (a joint mark) */
     GW_BLOCK_COLUMN,
+    GW_BLOCK_TABLE, /* a ruled table; its rows are GW_BLOCK_TR with cells */
+    GW_BLOCK_TR,
 } gw_block_kind;
 
 typedef struct gw_block {
@@ -70,6 +73,11 @@ typedef struct gw_block {
     bool beside_previous; /* one line, centred beside the previous block */
     bool beside_last;     /* one line, level with the previous block's last line */
     gw_len gap;           /* columns: space between them; column: between its lines */
+    /* table */
+    double *widths;       /* relative column widths */
+    size_t n_widths;
+    gw_len rule, padding, pitch;
+    bool header;          /* tr: a header row, repeated on every page the table runs onto */
     bool center_on_last; /* group: lines centred on the last, which the group aligns */
     /* para */
     gw_text text;

@@ -56,7 +56,10 @@ static void paint_page(cairo_t *cr, const gw_page *p, const gw_subsets *subsets)
         if (it->kind == GW_ITEM_RULE) {
             const gw_rule *r = &it->u.rule;
             set_color(cr, r->color);
-            cairo_rectangle(cr, r->x0, r->y - r->thickness / 2, r->x1 - r->x0, r->thickness);
+            if (r->y1 > r->y) /* vertical */
+                cairo_rectangle(cr, r->x0 - r->thickness / 2, r->y, r->thickness, r->y1 - r->y);
+            else
+                cairo_rectangle(cr, r->x0, r->y - r->thickness / 2, r->x1 - r->x0, r->thickness);
             cairo_fill(cr);
         } else if (it->kind == GW_ITEM_IMAGE) {
             const gw_placed_image *im = &it->u.image;

@@ -22,7 +22,11 @@ gw_status gw_trace_write(gw_ctx *ctx, const gw_doc *doc, FILE *out, const char *
                         im->multiply ? " multiply" : "", gw_image_path(im->image));
             } else if (it->kind == GW_ITEM_RULE) {
                 const gw_rule *r = &it->u.rule;
-                fprintf(out, "  rule x=%.2f..%.2f y=%.2f thickness=%.2f color=#%06X\n", MM(r->x0),
+                if (r->y1 > r->y)
+                    fprintf(out, "  vrule x=%.2f y=%.2f..%.2f thickness=%.2f color=#%06X\n",
+                            MM(r->x0), MM(r->y), MM(r->y1), MM(r->thickness), (unsigned)r->color);
+                else
+                    fprintf(out, "  rule x=%.2f..%.2f y=%.2f thickness=%.2f color=#%06X\n", MM(r->x0),
                         MM(r->x1), MM(r->y), MM(r->thickness), (unsigned)r->color);
             } else {
                 const gw_glyph_run *r = &it->u.run;

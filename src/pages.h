@@ -41,10 +41,13 @@ typedef struct gw_glyph_run {
     double advance; /* total advance, before scale_x */
 } gw_glyph_run;
 
+/* A straight rule from (x0, y) to (x1, y1) along its centre line: horizontal (y1 == y) or
+ * vertical (x1 == x0). */
 typedef struct gw_rule {
-    double x0, x1, y; /* y is the centre line */
+    double x0, x1, y;
     double thickness;
     uint32_t color;
+    double y1;
 } gw_rule;
 
 typedef struct gw_image gw_image;

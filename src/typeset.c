@@ -654,6 +654,8 @@ static void set_block(typesetter *T, const gw_block *b, line_list *out)
         set_columns(T, b, out);
         break;
     case GW_BLOCK_COLUMN:
+    case GW_BLOCK_TABLE: /* set row by row as it is placed (flow_table) */
+    case GW_BLOCK_TR:
         break;
     case GW_BLOCK_IMAGE: {
         /* In the flow, an image takes its own height as its line. */
@@ -736,8 +738,9 @@ static void put_rule(typesetter *T, size_t pg, const gw_block *b, double y)
     double len_pt = b->length.set ? len(T, b->length, b->style.size) : T->L->area_w;
     double x0 = T->L->area_left + (T->L->area_w - len_pt) / 2;
     gw_item it = {.kind = GW_ITEM_RULE, .line = b->line};
-    it.u.rule = (gw_rule){x0, x0 + len_pt, T->L->area_top + y,
-                          len(T, b->thickness, b->style.size), b->style.color};
+    double yy = T->L->area_top + y;
+    it.u.rule = (gw_rule){x0, x0 + len_pt, yy, len(T, b->thickness, b->style.size),
+                          b->style.color, yy};
     push_item(T, pg, it);
 }
 
@@ -786,6 +789,162 @@ static void place_aside(typesetter *T, const gw_block *b)
     free_lines(&ll, false);
 }
 
+/* A table row set into cells: each cell's lines, and the row's height. */
+typedef struct table_row {
+    line_list *cells;
+    double *x;      /* left edge of each cell, from the table's left */
+    double *w;      /* width of each cell */
+    size_t n;
+    double height;
+} table_row;
+
+static void set_table_row(typesetter *T, const gw_block *table, const gw_block *tr,
+                          const double *col_x, size_t n_cols, table_row *out)
+{
+    double size = table->style.size;
+    double pad = len(T, table->padding, size);
+    double pitch = table->pitch.set ? len(T, table->pitch, size) : size * 1.5;
+    memset(out, 0, sizeof *out);
+    out->n = tr->n_cells;
+    out->cells = gw_xcalloc(out->n ? out->n : 1, sizeof *out->cells);
+    out->x = gw_xcalloc(out->n ? out->n : 1, sizeof *out->x);
+    out->w = gw_xcalloc(out->n ? out->n : 1, sizeof *out->w);
+    size_t col = 0;
+    double tallest = 0;
+    for (size_t i = 0; i < tr->n_cells && col < n_cols; i++) {
+        const gw_cell *c = &tr->cells[i];
+        size_t end = col + (size_t)c->span < n_cols ? col + (size_t)c->span : n_cols;
+        out->x[i] = col_x[col];
+        out->w[i] = col_x[end] - col_x[col];
+        gw_block p = {.kind = GW_BLOCK_PARA, .style = c->text.n_spans ? c->text.spans[0].style
+                                                                     : tr->style,
+                      .text = c->text, .align = c->align, .outline_level = -1, .line = tr->line};
+        set_para(T, &p, out->x[i] + pad, out->w[i] - 2 * pad, &out->cells[i]);
+        double h = 0;
+        for (size_t k = 0; k < out->cells[i].n; k++) {
+            /* Table lines keep their own pitch, the em box centred in it. */
+            set_line *sl = &out->cells[i].v[k];
+            sl->cell = pitch;
+            sl->base = pitch / 2 + (T->L->em_top - 0.5) * sl->size;
+            h += pitch;
+        }
+        if (h > tallest)
+            tallest = h;
+        col = end;
+    }
+    out->height = tallest + 2 * pad;
+}
+
+static void drop_row(table_row *r)
+{
+    for (size_t i = 0; i < r->n; i++)
+        free_lines(&r->cells[i], false);
+    free(r->cells);
+    free(r->x);
+    free(r->w);
+}
+
+/* Puts a row at y on the current page: its cells' lines, the rule along its top, and the rules
+ * between and around its cells. */
+static void put_table_row(typesetter *T, const gw_block *table, table_row *r, double y,
+                          double width)
+{
+    double pad = len(T, table->padding, table->style.size);
+    double thick = len(T, table->rule, table->style.size);
+    double left = T->L->area_left, top = T->L->area_top;
+    gw_item it = {.kind = GW_ITEM_RULE, .line = table->line};
+    it.u.rule = (gw_rule){left, left + width, top + y, thick, table->style.color, top + y};
+    push_item(T, T->page, it);
+    for (size_t i = 0; i < r->n; i++) {
+        double ly = y + pad;
+        for (size_t k = 0; k < r->cells[i].n; k++) {
+            put_line(T, T->page, &r->cells[i].v[k], ly);
+            ly += r->cells[i].v[k].cell;
+        }
+        it.u.rule = (gw_rule){left + r->x[i], left + r->x[i], top + y, thick,
+                              table->style.color, top + y + r->height};
+        push_item(T, T->page, it);
+    }
+    it.u.rule = (gw_rule){left + width, left + width, top + y, thick, table->style.color,
+                          top + y + r->height};
+    push_item(T, T->page, it);
+}
+
+static void close_table(typesetter *T, const gw_block *table, double y, double width)
+{
+    double left = T->L->area_left, top = T->L->area_top;
+    gw_item it = {.kind = GW_ITEM_RULE, .line = table->line};
+    it.u.rule = (gw_rule){left, left + width, top + y, len(T, table->rule, table->style.size),
+                          table->style.color, top + y};
+    push_item(T, T->page, it);
+}
+
+/* A table (§7.3.3 tables, §8): ruled, its cells' text wrapping within their columns, set row by
+ * row; a row never breaks across pages, and the header rows start every page the table runs
+ * onto again. */
+static void flow_table(typesetter *T, const gw_block *b, double before)
+{
+    size_t n_cols = b->n_widths;
+    double width = T->L->area_w, sum = 0;
+    for (size_t i = 0; i < n_cols; i++)
+        sum += b->widths[i];
+    double *col_x = gw_xcalloc(n_cols + 1, sizeof *col_x);
+    for (size_t i = 0; i < n_cols; i++)
+        col_x[i + 1] = col_x[i] + width * b->widths[i] / sum;
+    size_t n_head = 0;
+    while (n_head < b->n_children && b->children[n_head].header)
+        n_head++;
+    table_row *head = gw_xcalloc(n_head ? n_head : 1, sizeof *head);
+    double head_h = 0;
+    for (size_t i = 0; i < n_head; i++) {
+        set_table_row(T, b, &b->children[i], col_x, n_cols, &head[i]);
+        head_h += head[i].height;
+    }
+    T->y += before;
+    bool started = false; /* rows placed on the current page */
+    for (size_t i = 0; i < b->n_children; i++) {
+        table_row r;
+        set_table_row(T, b, &b->children[i], col_x, n_cols, &r);
+        double need = r.height + (i < n_head ? 0 : (started ? 0 : 0));
+        if (r.height + head_h > T->L->area_h + EPS && i >= n_head) {
+            fail(T, b->children[i].line, "a table row is taller than a page");
+            drop_row(&r);
+            break;
+        }
+        if (T->y + need > T->L->area_h + EPS && !T->page_empty) {
+            if (started)
+                close_table(T, b, T->y, width);
+            new_page(T);
+            started = false;
+            /* The header again at the top of the new page. */
+            if (i >= n_head) {
+                for (size_t h = 0; h < n_head; h++) {
+                    table_row again;
+                    set_table_row(T, b, &b->children[h], col_x, n_cols, &again);
+                    put_table_row(T, b, &again, T->y, width);
+                    T->y += again.height;
+                    drop_row(&again);
+                }
+            }
+        }
+        if (!started && i == 0)
+            T->prev_top = T->y;
+        put_table_row(T, b, &r, T->y, width);
+        T->y += r.height;
+        T->page_empty = false;
+        started = true;
+        drop_row(&r);
+    }
+    if (started)
+        close_table(T, b, T->y, width);
+    T->ink_bottom = T->y;
+    T->prev_bottom = T->y;
+    for (size_t i = 0; i < n_head; i++)
+        drop_row(&head[i]);
+    free(head);
+    free(col_x);
+}
+
 /* The height a block takes, its space above included. */
 static double block_height(typesetter *T, const gw_block *b)
 {
@@ -818,6 +977,10 @@ static void flow_block(typesetter *T, const gw_block *blocks, size_t n_blocks, s
     if (b->at.set) {
         T->y = len(T, b->at, b->style.size);
         before = 0;
+    }
+    if (b->kind == GW_BLOCK_TABLE) {
+        flow_table(T, b, before);
+        return;
     }
     if (b->kind == GW_BLOCK_RULE) {
         double thickness = len(T, b->thickness, b->style.size);

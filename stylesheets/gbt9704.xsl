@@ -81,6 +81,14 @@
   <!-- §7.3.8: 附件N on line 1, the attachment's title on line 3. -->
   <xsl:param name="attachment-title-below-label">1ln</xsl:param>
 
+  <!-- Tables: 4号 text in ruled cells (practice; the standard sets no table style), the caption
+       in 黑体 above. -->
+  <xsl:param name="table-size">14pt</xsl:param>
+  <xsl:param name="table-rule">0.5pt</xsl:param>
+  <xsl:param name="table-padding">1mm</xsl:param>
+  <xsl:param name="table-pitch">1.5em</xsl:param>
+  <xsl:param name="table-caption-face">hei</xsl:param>
+
   <!-- §7.3.5.1 (with a seal): the date four characters in from the right; the seal's top this
        many lines below the text (at most one), its centre this many lines below the top of the
        signature's line cell (the signature and date sit slightly below the seal's centre). -->

@@ -508,7 +508,7 @@
           <xsl:value-of select="$label"/>
           <xsl:apply-templates select="s:heading/node()"/>
         </para>
-        <xsl:apply-templates select="s:p | s:point"/>
+        <xsl:apply-templates select="s:p | s:point | s:table"/>
       </xsl:when>
       <xsl:otherwise>
         <xsl:variable name="face">
@@ -526,7 +526,7 @@
           </span>
           <xsl:apply-templates select="$first-p/node()"/>
         </para>
-        <xsl:apply-templates select="(s:p | s:point)[not(count(. | $first-p) = count($first-p))]"/>
+        <xsl:apply-templates select="(s:p | s:point | s:table)[not(count(. | $first-p) = count($first-p))]"/>
       </xsl:otherwise>
     </xsl:choose>
   </xsl:template>
@@ -556,7 +556,7 @@
     <xsl:param name="owner" select="."/>
     <xsl:variable name="container" select="$owner/ancestor::s:body | $owner/ancestor::s:attachment"/>
     <xsl:variable name="first"
-        select="($container//*[self::s:p or self::s:point or self::s:chapter or self::s:section or self::s:article])[1]"/>
+        select="($container//*[self::s:p or self::s:point or self::s:chapter or self::s:section or self::s:article or self::s:table])[1]"/>
     <xsl:if test="generate-id($first) = generate-id($owner)">
       <xsl:choose>
         <xsl:when test="$container/self::s:body and $doc/s:addressee"/>
@@ -567,6 +567,64 @@
           <xsl:attribute name="before"><xsl:value-of select="$text-below-title"/></xsl:attribute>
         </xsl:otherwise>
       </xsl:choose>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- Tables: a caption centred above in 黑体, the header rows centred; widths as the source
+       gives them, or equal. -->
+  <xsl:template match="s:table">
+    <xsl:if test="s:caption">
+      <para align="center" face="{$table-caption-face}" grid="yes" keep-with-next="yes">
+        <xsl:call-template name="start-space"/>
+        <xsl:for-each select="s:caption"><xsl:call-template name="src"/></xsl:for-each>
+        <xsl:apply-templates select="s:caption/node()"/>
+      </para>
+    </xsl:if>
+    <table size="{$table-size}" rule="{$table-rule}" padding="{$table-padding}" pitch="{$table-pitch}">
+      <xsl:if test="not(s:caption)"><xsl:call-template name="start-space"/></xsl:if>
+      <xsl:call-template name="src"/>
+      <xsl:attribute name="widths">
+        <xsl:choose>
+          <xsl:when test="@widths"><xsl:value-of select="@widths"/></xsl:when>
+          <xsl:otherwise>
+            <xsl:for-each select="(s:head/s:row | s:row)">
+              <xsl:sort select="sum(s:cell/@span) + count(s:cell[not(@span)])" data-type="number" order="descending"/>
+              <xsl:if test="position() = 1">
+                <xsl:call-template name="ones">
+                  <xsl:with-param name="n" select="sum(s:cell/@span) + count(s:cell[not(@span)])"/>
+                </xsl:call-template>
+              </xsl:if>
+            </xsl:for-each>
+          </xsl:otherwise>
+        </xsl:choose>
+      </xsl:attribute>
+      <xsl:for-each select="s:head/s:row">
+        <tr header="yes"><xsl:call-template name="src"/><xsl:apply-templates select="s:cell"><xsl:with-param name="align" select="'center'"/></xsl:apply-templates></tr>
+      </xsl:for-each>
+      <xsl:for-each select="s:row">
+        <tr><xsl:call-template name="src"/><xsl:apply-templates select="s:cell"/></tr>
+      </xsl:for-each>
+    </table>
+  </xsl:template>
+
+  <xsl:template match="s:table/s:caption//text() | s:cell//text()">
+    <xsl:call-template name="join-lines"><xsl:with-param name="s" select="."/></xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="s:cell">
+    <xsl:param name="align" select="'left'"/>
+    <td align="{$align}">
+      <xsl:if test="@span"><xsl:attribute name="span"><xsl:value-of select="@span"/></xsl:attribute></xsl:if>
+      <xsl:apply-templates/>
+    </td>
+  </xsl:template>
+
+  <xsl:template name="ones">
+    <xsl:param name="n"/>
+    <xsl:if test="$n &gt; 0">
+      <xsl:text>1</xsl:text>
+      <xsl:if test="$n &gt; 1"><xsl:text> </xsl:text></xsl:if>
+      <xsl:call-template name="ones"><xsl:with-param name="n" select="$n - 1"/></xsl:call-template>
     </xsl:if>
   </xsl:template>
 
