@@ -241,6 +241,8 @@ static void read_block(reader *r, xmlNodePtr n, gw_style parent, gw_block *b)
     b->before_to_ink = attr_is(n, "to", "ink");
     b->beside_previous = attr_is(n, "beside", "previous");
     b->beside_last = attr_is(n, "beside", "last");
+    b->fallback = attr(n, "fallback");
+    b->when = attr(n, "when");
     b->gap = len_attr(r, n, "gap");
     b->center_on_last = attr_is(n, "center-on", "last");
     b->break_before = attr_is(n, "break-before", "page");
@@ -539,6 +541,8 @@ static void drop_blocks(gw_block *blocks, size_t n)
         free(b->outline_title);
         free(b->src);
         free(b->widths);
+        free(b->fallback);
+        free(b->when);
         for (size_t j = 0; j < b->n_cells; j++)
             drop_text(&b->cells[j].text);
         free(b->cells);

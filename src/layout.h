@@ -78,6 +78,10 @@ typedef struct gw_block {
     size_t n_widths;
     gw_len rule, padding, pitch;
     bool header;          /* tr: a header row, repeated on every page the table runs onto */
+    /* A flow block with fallback="X" is dropped when the block after it would not begin on
+     * the first page; colophon blocks with when="X" appear only then (addressees that move
+     * to the colophon, §7.3.2). */
+    char *fallback, *when;
     bool center_on_last; /* group: lines centred on the last, which the group aligns */
     /* para */
     gw_text text;

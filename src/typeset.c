@@ -45,6 +45,8 @@ typedef struct typesetter {
     bool page_empty;
     double prev_top, prev_bottom; /* the last block's extent on the current page */
     bool quiet; /* looking ahead: the real pass reports what goes wrong */
+    const char *relocated; /* the fallback taken: its blocks left out, its colophon blocks in */
+    size_t first_line_page; /* where the last block placed began */
     gunichar last_missing; /* the last character reported missing, and where */
     int last_missing_line;
 } typesetter;
@@ -1044,6 +1046,8 @@ static void flow_block(typesetter *T, const gw_block *blocks, size_t n_blocks, s
             new_page(T);
         if (k == 0)
             add_outline(T, b);
+        if (k == 0)
+            T->first_line_page = T->page;
         if (k == 0 || T->page_empty)
             T->prev_top = T->y;
         put_line(T, T->page, sl, T->y);
@@ -1068,7 +1072,9 @@ static long place_colophon(typesetter *T)
     size_t *first_line = gw_xcalloc(L->n_colophon + 1, sizeof *first_line);
     for (size_t i = 0; i < L->n_colophon; i++) {
         first_line[i] = ll.n;
-        set_block(T, &L->colophon[i], &ll);
+        const gw_block *b = &L->colophon[i];
+        if (!b->when || (T->relocated && strcmp(b->when, T->relocated) == 0))
+            set_block(T, b, &ll);
     }
     first_line[L->n_colophon] = ll.n;
     double height = lines_height(&ll, 0);
@@ -1089,6 +1095,8 @@ static long place_colophon(typesetter *T)
     double y = L->area_h;
     for (size_t i = L->n_colophon; i-- > 0;) {
         const gw_block *b = &L->colophon[i];
+        if (b->when && !(T->relocated && strcmp(b->when, T->relocated) == 0))
+            continue;
         if (b->kind == GW_BLOCK_RULE) {
             put_rule(T, target, b, y);
             continue;
@@ -1138,13 +1146,17 @@ static void place_folios(typesetter *T, long colophon_page, size_t last_text_pag
     }
 }
 
-gw_doc *gw_typeset(gw_ctx *ctx, const gw_layout *L, const char *source_path)
+/* One pass over the layout. Returns the document, or NULL after reporting; *relocate names a
+ * fallback whose following block did not begin on the first page. */
+static gw_doc *typeset_pass(gw_ctx *ctx, const gw_layout *L, const char *source_path,
+                            const char *relocated, const char **relocate)
 {
     typesetter T = {.ctx = ctx,
                     .L = L,
                     .path = source_path,
                     .doc = gw_xcalloc(1, sizeof(gw_doc)),
-                    .pc = gw_fonts_context(ctx)};
+                    .pc = gw_fonts_context(ctx),
+                    .relocated = relocated};
     gw_doc *doc = T.doc;
     doc->title = gw_xstrdup(L->title ? L->title : "");
     doc->author = gw_xstrdup(L->author ? L->author : "");
@@ -1152,14 +1164,36 @@ gw_doc *gw_typeset(gw_ctx *ctx, const gw_layout *L, const char *source_path)
     doc->keywords = gw_xstrdup(L->keywords ? L->keywords : "");
     doc->creator = gw_xstrdup(L->creator ? L->creator : "gongwen");
     new_page(&T);
-    for (size_t i = 0; i < L->n_flow; i++)
+    const char *pending = NULL; /* a fallback waiting to see where the next block begins */
+    *relocate = NULL;
+    for (size_t i = 0; i < L->n_flow; i++) {
+        const gw_block *b = &L->flow[i];
+        if (b->fallback && relocated && strcmp(b->fallback, relocated) == 0)
+            continue;
         flow_block(&T, L->flow, L->n_flow, i);
+        if (pending && !*relocate && T.first_line_page > 0)
+            *relocate = pending;
+        pending = b->fallback;
+    }
     size_t last_text_page = T.page;
     long colophon_page = place_colophon(&T);
     place_folios(&T, colophon_page, last_text_page);
     if (T.failed) {
         gw_doc_drop(doc);
         return NULL;
+    }
+    return doc;
+}
+
+gw_doc *gw_typeset(gw_ctx *ctx, const gw_layout *L, const char *source_path)
+{
+    const char *relocate = NULL;
+    gw_doc *doc = typeset_pass(ctx, L, source_path, NULL, &relocate);
+    if (doc && relocate) {
+        /* The text would not begin on the first page: set it again with the fallback taken. */
+        const char *again = NULL;
+        gw_doc_drop(doc);
+        doc = typeset_pass(ctx, L, source_path, relocate, &again);
     }
     return doc;
 }

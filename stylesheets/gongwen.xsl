@@ -418,6 +418,11 @@
        colon. -->
   <xsl:template match="s:addressee">
     <para before="{$text-below-title}" align="justify" grid="yes">
+      <!-- So many addressees that no text would begin on the first page: they move to the
+           colophon (§7.3.2, §7.4.2), where there is one. -->
+      <xsl:if test="$doc/s:colophon and not($format = 'letter')">
+        <xsl:attribute name="fallback">addressee</xsl:attribute>
+      </xsl:if>
       <xsl:call-template name="src"/>
       <xsl:value-of select="."/>
       <xsl:if test="substring(., string-length(.)) != '：'">：</xsl:if>
@@ -894,6 +899,14 @@
     </para>
   </xsl:template>
 
+  <xsl:template name="strip-colon">
+    <xsl:param name="s"/>
+    <xsl:choose>
+      <xsl:when test="substring($s, string-length($s)) = '：'"><xsl:value-of select="substring($s, 1, string-length($s) - 1)"/></xsl:when>
+      <xsl:otherwise><xsl:value-of select="$s"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
   <!-- 2020-01-05 → 2020年1月5日: Arabic numerals, year in full, no padding zeros. -->
   <xsl:template name="date">
     <xsl:param name="iso"/>
@@ -922,6 +935,18 @@
       </xsl:attribute>
       <xsl:if test="$format != 'letter'">
         <rule thickness="{$colophon-thick}" length="{$area-width}"/>
+      </xsl:if>
+      <xsl:if test="$doc/s:addressee and not($format = 'letter')">
+        <para left="{$colophon-inset}" right="{$colophon-inset}" hang="3em" align="justify"
+              when="addressee">
+          <xsl:for-each select="$doc/s:addressee"><xsl:call-template name="src"/></xsl:for-each>
+          <xsl:text>主送：</xsl:text>
+          <xsl:call-template name="strip-colon"><xsl:with-param name="s" select="$doc/s:addressee"/></xsl:call-template>
+          <xsl:text>。</xsl:text>
+        </para>
+        <xsl:if test="not(s:cc or s:to)">
+          <rule thickness="{$colophon-thin}" length="{$area-width}" when="addressee"/>
+        </xsl:if>
       </xsl:if>
       <xsl:if test="s:to">
         <para left="{$colophon-inset}" right="{$colophon-inset}" hang="3em" align="justify">

@@ -107,3 +107,39 @@ def test_zero_width_characters_take_no_grid_cell():
 def test_right_to_left_text_does_not_break_the_render():
     r, out = render_layout(layout('<para grid="yes">abc&#x202E;abc def&#x202C; end</para>'))
     assert r.returncode == 0, r.stderr
+
+
+def _notice_with_addressees(n):
+    with open(os.path.join(ROOT, 'sources', 'tongzhi-fujian.xml'), encoding='utf-8') as f:
+        s = f.read()
+    names = '，'.join('示例市第%d区人民政府' % i for i in range(1, n + 1))
+    s = s.replace('<addressee>各区县人民政府，市政府各委、办、局，各有关单位</addressee>',
+                  '<addressee>%s</addressee>' % names)
+    s = s.replace('images/seal.svg', os.path.join(ROOT, 'sources', 'images', 'seal.svg'))
+    d = tmpdir()
+    src = os.path.join(d, 'n%d.xml' % n)
+    with open(src, 'w', encoding='utf-8') as f:
+        f.write(s)
+    out = src[:-4] + '.pdf'
+    r = gw('render', src, '-o', out)
+    assert r.returncode == 0, r.stderr
+    return out
+
+
+def test_many_addressees_move_to_the_colophon():
+    # §7.3.2: addressees so many that no text would begin on page 1 go to the colophon as 主送.
+    out = _notice_with_addressees(30)
+    words = pp.words(out)
+    first_text = [w for w in words if '为贯彻落实' in w.text]
+    assert first_text and first_text[0].page == 1, 'the text begins on page 1'
+    last = pp.pdf_info(out)['Pages']
+    moved = [w for w in words if w.text.startswith('主送：')]
+    assert moved and moved[0].page == last, 'the addressees stand in the colophon: %r' % moved
+    assert not [w for w in words if w.page == 1 and '示例市第1区' in w.text]
+
+
+def test_few_addressees_stay_below_the_title():
+    out = _notice_with_addressees(5)
+    words = pp.words(out)
+    assert [w for w in words if w.page == 1 and '示例市第1区' in w.text]
+    assert not [w for w in words if w.text.startswith('主送：')]
