@@ -1038,6 +1038,9 @@ static void flow_block(typesetter *T, const gw_block *blocks, size_t n_blocks, s
     T->prev_top = T->y;
     for (size_t k = 0; k < ll.n; k++) {
         set_line *sl = &ll.v[k];
+        if (T->y + sl->cell > area_h + EPS && (T->page_empty || sl->cell > area_h + EPS) &&
+            sl->cell > area_h - (b->at.set ? len(T, b->at, b->style.size) : 0) + EPS)
+            fail(T, b->line, "this block is taller than the type area can hold");
         double rest = lines_height(&ll, k) + follower;
         if (!T->page_empty && follower > 0 && k == tail && T->y + rest > area_h + EPS &&
             rest <= area_h)

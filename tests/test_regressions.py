@@ -143,3 +143,35 @@ def test_few_addressees_stay_below_the_title():
     words = pp.words(out)
     assert [w for w in words if w.page == 1 and '示例市第1区' in w.text]
     assert not [w for w in words if w.text.startswith('主送：')]
+
+
+def test_unreadable_image_is_an_error_with_its_line():
+    with open(os.path.join(ROOT, 'sources', 'tongzhi-fujian.xml'), encoding='utf-8') as f:
+        s = f.read()
+    d = tmpdir()
+    with open(os.path.join(d, 'broken.png'), 'wb') as f:
+        f.write(b'\x89PNG\r\n\x1a\nnot really a png')
+    s = s.replace('images/seal.svg', 'broken.png')
+    src = os.path.join(d, 'n.xml')
+    with open(src, 'w', encoding='utf-8') as f:
+        f.write(s)
+    line = s[:s.index('broken.png')].count('\n') + 1
+    r = gw('render', src, '-o', os.path.join(d, 'n.pdf'))
+    assert r.returncode == 1, r.stderr
+    assert r.stderr.startswith('%s:%d: error: cannot read the image' % (src, line)), r.stderr
+    assert not os.path.exists(os.path.join(d, 'n.pdf'))
+
+
+def test_twenty_organs_are_a_clear_error():
+    with open(os.path.join(ROOT, 'sources', 'lianhe-tongzhi.xml'), encoding='utf-8') as f:
+        s = f.read()
+    more = ''.join('    <organ>示例省第%d厅</organ>\n' % i for i in range(4, 21))
+    s = s.replace('    <organ>示例省财政厅</organ>\n', '    <organ>示例省财政厅</organ>\n' + more)
+    d = tmpdir()
+    src = os.path.join(d, 'j.xml')
+    with open(src, 'w', encoding='utf-8') as f:
+        f.write(s)
+    line = s[:s.index('<organ')].count('\n') + 1
+    r = gw('render', src, '-o', os.path.join(d, 'j.pdf'))
+    assert r.returncode == 1 and r.stderr.startswith('%s:%d: error: ' % (src, line)), r.stderr
+    assert 'taller than the type area' in r.stderr
