@@ -36,6 +36,13 @@ def test_asan_render_pdf():
     _asan("render", SEED, "-o", os.path.join(tmpdir(), "seed.pdf"))
 
 
+def test_asan_render_every_sample():
+    d = tmpdir()
+    for name in sorted(os.listdir(os.path.join(ROOT, "sources"))):
+        if name.endswith(".xml"):
+            _asan("render", os.path.join(ROOT, "sources", name), "-o", os.path.join(d, name + ".pdf"))
+
+
 def test_asan_render_png_svg_trace():
     d = tmpdir()
     _asan("render", SEED, "-f", "png", "--dpi", "30", "-o", os.path.join(d, "p.png"))
