@@ -171,6 +171,20 @@ static gw_style style_attrs(reader *r, xmlNodePtr n, gw_style parent)
     return s;
 }
 
+/* White space with a line break in it, and nothing else, is a serialiser's indentation (text
+ * never carries a raw line break into the layout: forced breaks are <br/>). */
+static bool is_indentation(const char *s)
+{
+    bool newline = false;
+    for (; *s; s++) {
+        if (*s == '\n')
+            newline = true;
+        else if (*s != ' ' && *s != '\t' && *s != '\r')
+            return false;
+    }
+    return newline;
+}
+
 /* Mixed content: text, <span> with its own style, <br/> as a forced line break, <wbr/> as a
  * good place for a break. */
 static void read_inline(reader *r, xmlNodePtr parent, gw_style style, gw_buf *buf, gw_text *t,
@@ -178,6 +192,8 @@ static void read_inline(reader *r, xmlNodePtr parent, gw_style style, gw_buf *bu
 {
     size_t hint_cap = t->n_hints;
     for (xmlNodePtr c = parent->children; c; c = c->next) {
+        if (c->type == XML_TEXT_NODE && is_indentation((const char *)c->content))
+            continue;
         if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
             size_t start = buf->len;
             gw_buf_adds(buf, (const char *)c->content);
@@ -185,6 +201,13 @@ static void read_inline(reader *r, xmlNodePtr parent, gw_style style, gw_buf *bu
                 *GW_PUSH(t->spans, t->n_spans, *cap) = (gw_span){start, buf->len, style};
         } else if (is_el(c, "span")) {
             read_inline(r, c, style_attrs(r, c, style), buf, t, cap);
+        } else if (is_el(c, "keep")) {
+            size_t start = buf->len;
+            read_inline(r, c, style, buf, t, cap);
+            size_t keep_cap = t->n_keeps;
+            *GW_PUSH(t->keeps, t->n_keeps, keep_cap) = start;
+            keep_cap = t->n_keeps;
+            *GW_PUSH(t->keeps, t->n_keeps, keep_cap) = buf->len;
         } else if (is_el(c, "wbr")) {
             *GW_PUSH(t->hints, t->n_hints, hint_cap) = buf->len;
         } else if (is_el(c, "br")) {
@@ -531,6 +554,7 @@ static void drop_text(gw_text *t)
     free(t->utf8);
     free(t->spans);
     free(t->hints);
+    free(t->keeps);
 }
 
 static void drop_blocks(gw_block *blocks, size_t n)

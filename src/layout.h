@@ -38,6 +38,8 @@ typedef struct gw_text {
     size_t n_spans;
     size_t *hints; /* byte offsets where a line would best begin (<wbr/>) */
     size_t n_hints;
+    size_t *keeps; /* byte ranges [keeps[2i], keeps[2i+1]) best not broken (<keep>) */
+    size_t n_keeps;
 } gw_text;
 
 typedef struct gw_cell {

@@ -28,6 +28,7 @@ typedef struct gw_lb_cluster {
     gw_punct punct;
     bool prefer;        /* a good place to begin a line (a title's 关于, 的通知) */
     double penalty;     /* what breaking before it costs a balanced title: inside a word */
+    bool space;         /* a space: dropped where a line ends */
 } gw_lb_cluster;
 
 typedef struct gw_lb_line {

@@ -47,6 +47,7 @@ typedef struct typesetter {
     bool quiet; /* looking ahead: the real pass reports what goes wrong */
     const char *relocated; /* the fallback taken: its blocks left out, its colophon blocks in */
     size_t first_line_page; /* where the last block placed began */
+    double carried_before; /* the space of a block left out, for the next one */
     gunichar last_missing; /* the last character reported missing, and where */
     int last_missing_line;
 } typesetter;
@@ -246,7 +247,8 @@ static void shape(const typesetter *T, PangoLayout *lay, PangoLayoutLine *line, 
             bool brk = ch < n_attrs && attrs[ch].is_line_break;
             /* Zero-width characters take no grid cell. */
             double tr = adv > 0 ? track : 0;
-            add_cluster(out, &cap, (gw_lb_cluster){adv + tr, brk, punct, false, 0},
+            add_cluster(out, &cap,
+                        (gw_lb_cluster){adv + tr, brk, punct, false, 0, cp == 0x20 || cp == 0x3000},
                         (cluster_ref){gi, rtl ? n - k - m : k, m, byte, next - start, tr / 2});
             k += m;
         }
@@ -375,6 +377,10 @@ static void keep_words(const gw_text *t, shaped *s)
             s->c[k].penalty = starts[byte] == GW_WORD_START   ? 0
                               : starts[byte] == GW_WORD_GLUED ? 0.3
                                                               : 1;
+        /* Inside a <keep> (an organ's name in a title), a break costs more than anywhere. */
+        for (size_t r = 0; r + 1 < t->n_keeps; r += 2)
+            if (byte > t->keeps[r] && byte < t->keeps[r + 1])
+                s->c[k].penalty += 2;
         for (size_t h = 0; h < t->n_hints; h++) {
             if (t->hints[h] == byte) {
                 s->c[k].prefer = true;
@@ -427,6 +433,10 @@ static void set_para(typesetter *T, const gw_block *b, double x_left, double wid
             gw_warning(T->ctx, (gw_pos){T->path, b->line},
                        "a paragraph ends with one character alone on its last line (孤字), and "
                        "the line above has no punctuation to make room for it");
+        /* A space where a line ends is not set: it would push a centred line off centre. */
+        for (size_t li = 0; li + 1 < n; li++)
+            while (lines[li].end > lines[li].start + 1 && s.c[lines[li].end - 1].space)
+                lines[li].end--;
         double *x = gw_xcalloc(s.n + 1, sizeof *x);
         for (size_t li = 0; li < n; li++) {
             bool first = li == 0 && p == 0;
@@ -517,9 +527,13 @@ static void place_group_images(typesetter *T, const gw_block *b, line_list *out,
 
 static void set_group(typesetter *T, const gw_block *b, line_list *out)
 {
-    /* Lines are set flush left at their shift, then the group is aligned as one box. */
+    /* Lines are set flush left at their shift, then the group is aligned as one box. The box
+     * is the first line's unless a later line is longer than it (GB/T 9704 §7.3.5.2: the
+     * signature stands two characters in, and only a date longer than the signature moves it):
+     * then it is the widest extent of all. */
     size_t first = out->n;
-    double box = 0;
+    double box = 0, first_width = -1;
+    bool longer = false;
     for (size_t i = 0; i < b->n_children; i++) {
         const gw_block *c = &b->children[i];
         if (c->kind == GW_BLOCK_IMAGE)
@@ -529,11 +543,19 @@ static void set_group(typesetter *T, const gw_block *b, line_list *out)
         gw_block para = *c;
         para.align = GW_LEFT;
         set_para(T, &para, shift, T->L->area_w - shift, out);
-        for (size_t k = from; k < out->n; k++)
+        for (size_t k = from; k < out->n; k++) {
+            if (first_width < 0)
+                first_width = out->v[k].width;
+            else if (out->v[k].width > first_width + EPS)
+                longer = true;
             if (shift + out->v[k].width > box)
                 box = shift + out->v[k].width;
+        }
     }
     double inset = len(T, b->inset, b->style.size);
+    if (b->align == GW_RIGHT && !longer && first_width >= 0 &&
+        T->L->area_w - inset - first_width + box <= T->L->area_w + EPS)
+        box = first_width; /* later lines may reach past it, within the type area */
     if (b->center_on_last && out->n > first) {
         /* The last line (the date) is aligned; the others are centred on it. */
         double anchor = out->v[out->n - 1].width;
@@ -976,6 +998,9 @@ static void flow_block(typesetter *T, const gw_block *blocks, size_t n_blocks, s
     if (b->break_before && !T->page_empty)
         new_page(T);
     double before = T->page_empty ? 0 : len(T, b->before, b->style.size);
+    if (T->carried_before > before && !T->page_empty)
+        before = T->carried_before;
+    T->carried_before = 0;
     if (b->at.set) {
         T->y = len(T, b->at, b->style.size);
         before = 0;
@@ -1129,7 +1154,7 @@ static void place_folios(typesetter *T, long colophon_page, size_t last_text_pag
             continue;
         int n = (int)i + 1;
         char *s = gw_xasprintf("%s%d%s", f->prefix ? f->prefix : "", n, f->suffix ? f->suffix : "");
-        gw_text t = {s, strlen(s), &(gw_span){0, strlen(s), f->style}, 1, NULL, 0};
+        gw_text t = {s, strlen(s), &(gw_span){0, strlen(s), f->style}, 1, NULL, 0, NULL, 0};
         gw_block b = {.kind = GW_BLOCK_PARA, .style = f->style, .text = t, .outline_level = -1};
         line_list ll = {0};
         set_para(T, &b, 0, L->area_w, &ll);
@@ -1171,8 +1196,11 @@ static gw_doc *typeset_pass(gw_ctx *ctx, const gw_layout *L, const char *source_
     *relocate = NULL;
     for (size_t i = 0; i < L->n_flow; i++) {
         const gw_block *b = &L->flow[i];
-        if (b->fallback && relocated && strcmp(b->fallback, relocated) == 0)
+        if (b->fallback && relocated && strcmp(b->fallback, relocated) == 0) {
+            /* The block after it keeps the space the left-out block had above it. */
+            T.carried_before = len(&T, b->before, b->style.size);
             continue;
+        }
         flow_block(&T, L->flow, L->n_flow, i);
         if (pending && !*relocate && T.first_line_page > 0)
             *relocate = pending;

@@ -13,6 +13,7 @@
   <xsl:import href="gbt9704.xsl"/>
   <xsl:import href="numerals.xsl"/>
 
+
   <xsl:output method="xml" encoding="UTF-8" indent="yes"/>
   <xsl:strip-space elements="s:document s:head s:body s:chapter s:section s:article s:item s:closing s:colophon"/>
 
@@ -311,19 +312,39 @@
        between words. -->
   <xsl:template match="s:title/text()">
     <xsl:variable name="t"><xsl:call-template name="join-lines"><xsl:with-param name="s" select="."/></xsl:call-template></xsl:variable>
-    <xsl:variable name="organ" select="string($doc/s:head/s:organ)"/>
+    <xsl:call-template name="keep-organs"><xsl:with-param name="s" select="string($t)"/></xsl:call-template>
+  </xsl:template>
+
+  <!-- The organs' names in a title are kept whole (<keep>), and a line may well end after each. -->
+  <xsl:template name="keep-organs">
+    <xsl:param name="s"/>
+    <xsl:param name="i" select="1"/>
+    <xsl:variable name="organ" select="string($doc/s:head/s:organ[$i])"/>
     <xsl:choose>
-      <xsl:when test="not(preceding-sibling::node()) and $organ != '' and starts-with($t, $organ)
-                      and string-length($t) &gt; string-length($organ)
-                      and not(starts-with(substring-after($t, $organ), '关于'))">
-        <xsl:value-of select="$organ"/>
-        <wbr/>
-        <xsl:call-template name="title-hints">
-          <xsl:with-param name="s" select="substring-after(string($t), $organ)"/>
+      <xsl:when test="$i &gt; count($doc/s:head/s:organ) or $s = ''">
+        <xsl:call-template name="title-hints"><xsl:with-param name="s" select="$s"/></xsl:call-template>
+      </xsl:when>
+      <xsl:when test="$organ != '' and contains($s, $organ)">
+        <xsl:call-template name="keep-organs">
+          <xsl:with-param name="s" select="substring-before($s, $organ)"/>
+          <xsl:with-param name="i" select="$i + 1"/>
+        </xsl:call-template>
+        <keep><xsl:value-of select="$organ"/></keep>
+        <!-- The break comes after the space that parts the organs, never before it. -->
+        <xsl:variable name="after" select="substring-after($s, $organ)"/>
+        <xsl:variable name="space" select="starts-with($after, '　') or starts-with($after, ' ')"/>
+        <xsl:if test="$space"><xsl:value-of select="substring($after, 1, 1)"/></xsl:if>
+        <xsl:if test="$after != ''"><wbr/></xsl:if>
+        <xsl:call-template name="keep-organs">
+          <xsl:with-param name="s" select="substring($after, 1 + number($space))"/>
+          <xsl:with-param name="i" select="$i"/>
         </xsl:call-template>
       </xsl:when>
       <xsl:otherwise>
-        <xsl:call-template name="title-hints"><xsl:with-param name="s" select="string($t)"/></xsl:call-template>
+        <xsl:call-template name="keep-organs">
+          <xsl:with-param name="s" select="$s"/>
+          <xsl:with-param name="i" select="$i + 1"/>
+        </xsl:call-template>
       </xsl:otherwise>
     </xsl:choose>
   </xsl:template>

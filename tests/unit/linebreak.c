@@ -156,7 +156,7 @@ static void test_run_of_marks_pulled_in_at_most_two(void)
     gw_lb_cluster c[128];
     size_t n = 100;
     for (size_t i = 0; i < n; i++)
-        c[i] = (gw_lb_cluster){10, false, GW_PUNCT_CLOSE, false, 0};
+        c[i] = (gw_lb_cluster){10, false, GW_PUNCT_CLOSE, false, 0, false};
     gw_lb_line *l = NULL;
     size_t count = gw_lb_break(c, n, 100, 100, false, &l);
     for (size_t i = 0; i < count; i++)
@@ -170,7 +170,7 @@ static void test_long_unbreakable_paragraph_is_linear(void)
     size_t n = 200000;
     gw_lb_cluster *c = calloc(n, sizeof *c);
     for (size_t i = 0; i < n; i++)
-        c[i] = (gw_lb_cluster){5, false, GW_PUNCT_NONE, false, 0};
+        c[i] = (gw_lb_cluster){5, false, GW_PUNCT_NONE, false, 0, false};
     gw_lb_line *l = NULL;
     size_t count = gw_lb_break(c, n, 100, 100, false, &l);
     CHECK(count == n / 20, "%zu lines of 20", count);
