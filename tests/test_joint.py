@@ -710,12 +710,15 @@ def test_qingshi_title_keeps_organ_names_whole():
     assert not split, 'organ names split across title lines: %r' % split
 
 
-def test_tongzhi_title_keeps_organ_names_whole_known_open_point():
-    """Reported, not asserted (a known open point): skips with what it sees when a name splits."""
+def test_tongzhi_title_keeps_organ_names_whole():
     split = split_organs(Doc(TZ))
-    if split:
-        raise Skip('known open point, organ names split across title lines: %s; lines %r'
-                   % (', '.join(o for o, _ in split), split[0][1]))
+    assert not split, 'organ names split across title lines: %r' % split
+
+
+def test_tongzhi_title_lines_are_centred():
+    # Spaces where a line ends are not set: each title line is centred on its ink.
+    for line in Doc(TZ).title_lines():
+        pp.approx((line.x0 + line.x1) / 2, 106.0, 0.6, 'title line %r centred' % line.text)
 
 
 # === determinism and fonts ========================================================================
