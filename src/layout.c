@@ -261,6 +261,7 @@ static void read_block(reader *r, xmlNodePtr n, gw_style parent, gw_block *b)
     b->keep_together = bool_attr(n, "keep-together");
     b->keep_with_previous = bool_attr(n, "keep-with-previous");
     b->fixed = bool_attr(n, "fixed");
+    b->landscape = bool_attr(n, "landscape");
     b->before_to_ink = attr_is(n, "to", "ink");
     b->beside_previous = attr_is(n, "beside", "previous");
     b->beside_last = attr_is(n, "beside", "last");

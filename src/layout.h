@@ -70,6 +70,7 @@ typedef struct gw_block {
     gw_len at; /* absolute position below the top of the type area */
     bool keep_with_next, keep_together, keep_with_previous;
     bool break_before; /* starts a new page */
+    bool landscape;    /* on pages turned a quarter, with the blocks around it that are too */
     bool fixed;        /* placed where `at` says, without moving the flow on */
     bool before_to_ink; /* `before` reaches the em box's top, not the line cell's */
     bool beside_previous; /* one line, centred beside the previous block */

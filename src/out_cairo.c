@@ -53,6 +53,14 @@ static void paint_page(cairo_t *cr, const gw_page *p, const gw_subsets *subsets)
     cairo_font_options_set_hint_metrics(opts, CAIRO_HINT_METRICS_OFF);
     for (size_t i = 0; i < p->n_items; i++) {
         const gw_item *it = &p->items[i];
+        cairo_save(cr);
+        if (p->rotation == -90 && !it->upright) {
+            cairo_translate(cr, 0, p->height);
+            cairo_rotate(cr, -M_PI / 2);
+        } else if (p->rotation == 90 && !it->upright) {
+            cairo_translate(cr, p->width, 0);
+            cairo_rotate(cr, M_PI / 2);
+        }
         if (it->kind == GW_ITEM_RULE) {
             const gw_rule *r = &it->u.rule;
             set_color(cr, r->color);
@@ -71,6 +79,7 @@ static void paint_page(cairo_t *cr, const gw_page *p, const gw_subsets *subsets)
         } else {
             paint_run(cr, &it->u.run, opts, subsets);
         }
+        cairo_restore(cr);
     }
     cairo_font_options_destroy(opts);
 }

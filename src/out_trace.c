@@ -11,8 +11,8 @@ gw_status gw_trace_write(gw_ctx *ctx, const gw_doc *doc, FILE *out, const char *
 {
     for (size_t i = 0; i < doc->n_pages; i++) {
         const gw_page *p = &doc->pages[i];
-        fprintf(out, "page %zu %.2fx%.2f folio %d\n", i + 1, MM(p->width), MM(p->height),
-                p->folio);
+        fprintf(out, "page %zu %.2fx%.2f folio %d%s\n", i + 1, MM(p->width), MM(p->height),
+                p->folio, p->rotation ? (p->rotation < 0 ? " turned left" : " turned right") : "");
         for (size_t j = 0; j < p->n_items; j++) {
             const gw_item *it = &p->items[j];
             if (it->kind == GW_ITEM_IMAGE) {

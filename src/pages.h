@@ -62,7 +62,8 @@ typedef enum { GW_ITEM_GLYPHS, GW_ITEM_RULE, GW_ITEM_IMAGE } gw_item_kind;
 
 typedef struct gw_item {
     gw_item_kind kind;
-    int line; /* source line */
+    int line;     /* source line */
+    bool upright; /* on a turned page, drawn as on an upright one (the page number) */
     union {
         gw_glyph_run run;
         gw_rule rule;
@@ -72,6 +73,10 @@ typedef struct gw_item {
 
 typedef struct gw_page {
     double width, height;
+    /* A landscape page is printed on the upright sheet turned a quarter: -90 turns its top
+     * to the left (odd pages), 90 to the right (even pages); its items are in the turned
+     * page's coordinates (height × width). */
+    int rotation;
     gw_item *items;
     size_t n_items, cap_items;
     int folio; /* the printed page number, 0 for none */

@@ -31,6 +31,12 @@ typedef struct line_list {
     size_t n, cap;
 } line_list;
 
+/* The type area of the page being set: the layout's, or on a landscape page the layout's
+ * turned a quarter (§8), in the landscape page's own coordinates. */
+typedef struct area {
+    double left, top, w, h;
+} area;
+
 typedef struct typesetter {
     gw_ctx *ctx;
     const gw_layout *L;
@@ -45,6 +51,9 @@ typedef struct typesetter {
     bool page_empty;
     double prev_top, prev_bottom; /* the last block's extent on the current page */
     bool quiet; /* looking ahead: the real pass reports what goes wrong */
+    area area;      /* of the current page */
+    bool landscape; /* the current page is turned for a wide table */
+    bool landscape_done; /* a landscape block ended: the next block starts a portrait page */
     const char *relocated; /* the fallback taken: its blocks left out, its colophon blocks in */
     size_t first_line_page; /* where the last block placed began */
     double carried_before; /* the space of a block left out, for the next one */
@@ -491,10 +500,10 @@ static void set_row(typesetter *T, const gw_block *b, line_list *out)
         int n_lines = 0;
         double w = natural_width(T, &c->text, b->grid, &n_lines);
         double inset = len(T, c->inset, size);
-        double x = side_x(c->align, T->L->area_w, inset, w);
+        double x = side_x(c->align, T->area.w, inset, w);
         if (n_lines > 1)
             fail(T, b->line, "a part of this line holds a line break; it must fit on one line");
-        if (x < prev_right - EPS || x + w > T->L->area_w + EPS || x < -EPS)
+        if (x < prev_right - EPS || x + w > T->area.w + EPS || x < -EPS)
             fail(T, b->line, "the parts of this line do not fit side by side in the type area");
         prev_right = x + w;
         gw_block cell = {.kind = GW_BLOCK_PARA, .style = b->style, .text = c->text,
@@ -542,7 +551,7 @@ static void set_group(typesetter *T, const gw_block *b, line_list *out)
         size_t from = out->n;
         gw_block para = *c;
         para.align = GW_LEFT;
-        set_para(T, &para, shift, T->L->area_w - shift, out);
+        set_para(T, &para, shift, T->area.w - shift, out);
         for (size_t k = from; k < out->n; k++) {
             if (first_width < 0)
                 first_width = out->v[k].width;
@@ -554,12 +563,12 @@ static void set_group(typesetter *T, const gw_block *b, line_list *out)
     }
     double inset = len(T, b->inset, b->style.size);
     if (b->align == GW_RIGHT && !longer && first_width >= 0 &&
-        T->L->area_w - inset - first_width + box <= T->L->area_w + EPS)
+        T->area.w - inset - first_width + box <= T->area.w + EPS)
         box = first_width; /* later lines may reach past it, within the type area */
     if (b->center_on_last && out->n > first) {
         /* The last line (the date) is aligned; the others are centred on it. */
         double anchor = out->v[out->n - 1].width;
-        double x = side_x(b->align, T->L->area_w, inset, anchor);
+        double x = side_x(b->align, T->area.w, inset, anchor);
         double lo = x, hi = x + anchor;
         for (size_t k = first; k < out->n; k++) {
             double dx = x + (anchor - out->v[k].width) / 2;
@@ -572,7 +581,7 @@ static void set_group(typesetter *T, const gw_block *b, line_list *out)
         }
         /* A signature longer than its date may reach past the type area: the block moves in
          * until it fits. */
-        double in = hi > T->L->area_w ? hi - T->L->area_w : 0;
+        double in = hi > T->area.w ? hi - T->area.w : 0;
         if (lo - in < -EPS)
             fail(T, b->line, "the signature is wider than the type area");
         for (size_t k = first; k < out->n && in > 0; k++)
@@ -581,8 +590,8 @@ static void set_group(typesetter *T, const gw_block *b, line_list *out)
         place_group_images(T, b, out, first, x - in, anchor);
         return;
     }
-    double x = side_x(b->align, T->L->area_w, inset, box);
-    if (x < -EPS || x + box > T->L->area_w + EPS)
+    double x = side_x(b->align, T->area.w, inset, box);
+    if (x < -EPS || x + box > T->area.w + EPS)
         fail(T, b->line, "these lines are too long to be set as one block in the type area");
     for (size_t k = first; k < out->n; k++)
         for (size_t j = 0; j < out->v[k].n_items; j++)
@@ -629,9 +638,9 @@ static void set_columns(typesetter *T, const gw_block *b, line_list *out)
             tallest = heights[c];
         total += widths[c] + (c + 1 < nc ? len(T, b->gap, b->style.size) : 0);
     }
-    double max = b->max_width.set ? len(T, b->max_width, b->style.size) : T->L->area_w;
+    double max = b->max_width.set ? len(T, b->max_width, b->style.size) : T->area.w;
     double scale = total > max && total > 0 ? max / total : 1;
-    double x0 = side_x(b->align, T->L->area_w, 0, total * scale);
+    double x0 = side_x(b->align, T->area.w, 0, total * scale);
     set_line *sl = new_line(out, T, b->style.size, true, b->line);
     sl->cell = tallest;
     sl->base = 0;
@@ -666,7 +675,7 @@ static void set_block(typesetter *T, const gw_block *b, line_list *out)
 {
     switch (b->kind) {
     case GW_BLOCK_PARA:
-        set_para(T, b, 0, T->L->area_w, out);
+        set_para(T, b, 0, T->area.w, out);
         break;
     case GW_BLOCK_ROW:
         set_row(T, b, out);
@@ -689,7 +698,7 @@ static void set_block(typesetter *T, const gw_block *b, line_list *out)
         sl->base = 0;
         double w = len(T, b->width, b->style.size);
         sl->width = w;
-        add_image(T, b, sl, side_x(b->align, T->L->area_w, len(T, b->inset, b->style.size), w),
+        add_image(T, b, sl, side_x(b->align, T->area.w, len(T, b->inset, b->style.size), w),
                   0);
         break;
     }
@@ -730,6 +739,24 @@ static void add_page(typesetter *T)
     p->height = T->L->page_h;
 }
 
+static void set_geometry(typesetter *T)
+{
+    const gw_layout *L = T->L;
+    gw_page *p = &T->doc->pages[T->page];
+    if (!T->landscape) {
+        T->area = (area){L->area_left, L->area_top, L->area_w, L->area_h};
+        p->rotation = 0;
+    } else if (T->page % 2 == 0) {
+        /* An odd page: the table's head toward the binding, on the left. */
+        T->area = (area){L->page_h - L->area_top - L->area_h, L->area_left, L->area_h, L->area_w};
+        p->rotation = -90;
+    } else {
+        /* An even page: the head toward the outer edge, on the right. */
+        T->area = (area){L->area_top, L->page_w - L->area_left - L->area_w, L->area_h, L->area_w};
+        p->rotation = 90;
+    }
+}
+
 static void new_page(typesetter *T)
 {
     add_page(T);
@@ -737,6 +764,7 @@ static void new_page(typesetter *T)
     T->y = 0;
     T->ink_bottom = 0;
     T->page_empty = true;
+    set_geometry(T);
 }
 
 static void push_item(typesetter *T, size_t pg, gw_item it)
@@ -748,10 +776,10 @@ static void push_item(typesetter *T, size_t pg, gw_item it)
 /* Puts a set line on page pg with its cell's top at y (below the type area's top). */
 static void put_line(typesetter *T, size_t pg, set_line *sl, double y)
 {
-    double baseline = T->L->area_top + y + sl->base;
+    double baseline = T->area.top + y + sl->base;
     for (size_t j = 0; j < sl->n_items; j++) {
         gw_item it = sl->items[j];
-        item_shift(&it, T->L->area_left, baseline);
+        item_shift(&it, T->area.left, baseline);
         push_item(T, pg, it);
     }
     sl->n_items = 0; /* the page owns them now */
@@ -759,10 +787,10 @@ static void put_line(typesetter *T, size_t pg, set_line *sl, double y)
 
 static void put_rule(typesetter *T, size_t pg, const gw_block *b, double y)
 {
-    double len_pt = b->length.set ? len(T, b->length, b->style.size) : T->L->area_w;
-    double x0 = T->L->area_left + (T->L->area_w - len_pt) / 2;
+    double len_pt = b->length.set ? len(T, b->length, b->style.size) : T->area.w;
+    double x0 = T->area.left + (T->area.w - len_pt) / 2;
     gw_item it = {.kind = GW_ITEM_RULE, .line = b->line};
-    double yy = T->L->area_top + y;
+    double yy = T->area.top + y;
     it.u.rule = (gw_rule){x0, x0 + len_pt, yy, len(T, b->thickness, b->style.size),
                           b->style.color, yy};
     push_item(T, pg, it);
@@ -788,7 +816,7 @@ static void add_outline(typesetter *T, const gw_block *b)
             *p = ' ';
     e->level = b->outline_level;
     e->page = (int)T->page + 1;
-    e->y = T->L->area_top + T->y;
+    e->y = T->area.top + T->y;
 }
 
 /* Blocks outside the flow: a fixed block stands where its `at` says; a block beside the previous
@@ -875,7 +903,7 @@ static void put_table_row(typesetter *T, const gw_block *table, table_row *r, do
 {
     double pad = len(T, table->padding, table->style.size);
     double thick = len(T, table->rule, table->style.size);
-    double left = T->L->area_left, top = T->L->area_top;
+    double left = T->area.left, top = T->area.top;
     gw_item it = {.kind = GW_ITEM_RULE, .line = table->line};
     it.u.rule = (gw_rule){left, left + width, top + y, thick, table->style.color, top + y};
     push_item(T, T->page, it);
@@ -896,7 +924,7 @@ static void put_table_row(typesetter *T, const gw_block *table, table_row *r, do
 
 static void close_table(typesetter *T, const gw_block *table, double y, double width)
 {
-    double left = T->L->area_left, top = T->L->area_top;
+    double left = T->area.left, top = T->area.top;
     gw_item it = {.kind = GW_ITEM_RULE, .line = table->line};
     it.u.rule = (gw_rule){left, left + width, top + y, len(T, table->rule, table->style.size),
                           table->style.color, top + y};
@@ -909,7 +937,7 @@ static void close_table(typesetter *T, const gw_block *table, double y, double w
 static void flow_table(typesetter *T, const gw_block *b, double before)
 {
     size_t n_cols = b->n_widths;
-    double width = T->L->area_w, sum = 0;
+    double width = T->area.w, sum = 0;
     for (size_t i = 0; i < n_cols; i++)
         sum += b->widths[i];
     double *col_x = gw_xcalloc(n_cols + 1, sizeof *col_x);
@@ -930,12 +958,12 @@ static void flow_table(typesetter *T, const gw_block *b, double before)
         table_row r;
         set_table_row(T, b, &b->children[i], col_x, n_cols, &r);
         double need = r.height + (i < n_head ? 0 : (started ? 0 : 0));
-        if (r.height + head_h > T->L->area_h + EPS && i >= n_head) {
+        if (r.height + head_h > T->area.h + EPS && i >= n_head) {
             fail(T, b->children[i].line, "a table row is taller than a page");
             drop_row(&r);
             break;
         }
-        if (T->y + need > T->L->area_h + EPS && !T->page_empty) {
+        if (T->y + need > T->area.h + EPS && !T->page_empty) {
             if (started)
                 close_table(T, b, T->y, width);
             new_page(T);
@@ -990,7 +1018,18 @@ static void flow_block(typesetter *T, const gw_block *blocks, size_t n_blocks, s
 {
     const gw_block *b = &blocks[i];
     const gw_block *next = i + 1 < n_blocks ? &blocks[i + 1] : NULL;
-    double area_h = T->L->area_h;
+    if (b->landscape != T->landscape || (T->landscape_done && !b->landscape)) {
+        /* Wide tables stand on pages of their own, turned a quarter (§8). */
+        T->landscape = b->landscape;
+        T->landscape_done = false;
+        if (T->page_empty)
+            set_geometry(T);
+        else
+            new_page(T);
+    }
+    if (b->landscape)
+        T->landscape_done = true;
+    double area_h = T->area.h;
     if (b->fixed || b->beside_previous || b->beside_last) {
         place_aside(T, b);
         return;
@@ -1167,7 +1206,11 @@ static void place_folios(typesetter *T, long colophon_page, size_t last_text_pag
         /* The em box, and with it the dashes, centred on the line `below` under the area. */
         double centre = L->area_h + len(T, f->below, f->style.size);
         sl->base = f->style.size * (L->em_top - 0.5);
+        size_t before_items = page(T, i)->n_items;
         put_line(T, i, sl, centre);
+        /* The number stays where it is on an upright page, even on a turned one. */
+        for (size_t j = before_items; j < page(T, i)->n_items; j++)
+            page(T, i)->items[j].upright = true;
         page(T, i)->folio = n;
         free_lines(&ll, false);
         free(s);
@@ -1205,6 +1248,10 @@ static gw_doc *typeset_pass(gw_ctx *ctx, const gw_layout *L, const char *source_
         if (pending && !*relocate && T.first_line_page > 0)
             *relocate = pending;
         pending = b->fallback;
+    }
+    if (T.landscape) {
+        T.landscape = false;
+        new_page(&T);
     }
     size_t last_text_page = T.page;
     long colophon_page = place_colophon(&T);

@@ -601,12 +601,14 @@
   <xsl:template match="s:table">
     <xsl:if test="s:caption">
       <para align="center" face="{$table-caption-face}" grid="yes" keep-with-next="yes">
+        <xsl:if test="@orientation = 'landscape'"><xsl:attribute name="landscape">yes</xsl:attribute></xsl:if>
         <xsl:call-template name="start-space"/>
         <xsl:for-each select="s:caption"><xsl:call-template name="src"/></xsl:for-each>
         <xsl:apply-templates select="s:caption/node()"/>
       </para>
     </xsl:if>
     <table size="{$table-size}" rule="{$table-rule}" padding="{$table-padding}" pitch="{$table-pitch}">
+      <xsl:if test="@orientation = 'landscape'"><xsl:attribute name="landscape">yes</xsl:attribute></xsl:if>
       <xsl:if test="not(s:caption)"><xsl:call-template name="start-space"/></xsl:if>
       <xsl:call-template name="src"/>
       <xsl:attribute name="widths">

@@ -175,3 +175,27 @@ def test_twenty_organs_are_a_clear_error():
     r = gw('render', src, '-o', os.path.join(d, 'j.pdf'))
     assert r.returncode == 1 and r.stderr.startswith('%s:%d: error: ' % (src, line)), r.stderr
     assert 'taller than the type area' in r.stderr
+
+
+def test_landscape_table_pages_turn_their_head_to_the_binding_or_the_edge():
+    # §8: a wide table on pages turned a quarter, its head toward the binding (left) on odd
+    # pages and toward the outer edge (right) on even ones; page numbers stay upright in place.
+    d = tmpdir()
+    out = os.path.join(d, 'yj.pdf')
+    r = gw('render', os.path.join(ROOT, 'sources', 'yijian-biaoge.xml'), '-o', out)
+    assert r.returncode == 0, r.stderr
+    info = pp.pdf_info(out)
+    assert abs(info['page_size'][0] - 210) < 0.5 and abs(info['page_size'][1] - 297) < 0.5
+    heads = [w for w in pp.words(out) if w.text == '四季度']
+    assert len(heads) >= 2, 'the landscape table runs over two pages or more: %r' % heads
+    for w in heads:
+        if w.page % 2:
+            assert w.x1 < 60, 'odd page %d: head toward the binding, got x %.1f' % (w.page, w.x0)
+        else:
+            assert w.x0 > 150, 'even page %d: head toward the edge, got x %.1f' % (w.page, w.x0)
+        # the characters run top to bottom: the word is taller than wide
+        assert w.y1 - w.y0 > w.x1 - w.x0, w
+    for w in pp.words(out):
+        if w.text.isdigit() and w.page in {h.page for h in heads} and w.y0 > 262:
+            side = 'right' if w.page % 2 else 'left'
+            assert (w.x0 > 150) == (side == 'right'), 'page number on the %s: %r' % (side, w)
