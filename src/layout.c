@@ -352,6 +352,8 @@ static void read_block(reader *r, xmlNodePtr n, gw_style parent, gw_block *b)
             if (b->children[i].kind != GW_BLOCK_TR || cols > b->n_widths)
                 fail(r, n, "a table row holds more cells than the table has columns%s", "");
         }
+        if (b->fixed || b->beside_previous || b->beside_last)
+            fail(r, n, "a table takes its place in the flow: not fixed, not beside another%s", "");
     } else if (is_el(n, "tr")) {
         b->kind = GW_BLOCK_TR;
         b->header = bool_attr(n, "header");

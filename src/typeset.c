@@ -16,7 +16,7 @@
 /* One line of text (or a row of cells) before it is given its place on a page. Item
  * positions are relative to the left edge of the type area and to the baseline. */
 typedef struct set_line {
-    bool image;   /* an image's box, not text: its ink fills the cell */
+    bool image;   /* a box (an image, columns), not a line of text: its ink fills the cell */
     double cell;  /* height of the line's cell */
     double base;  /* baseline below the top of the cell */
     double size;  /* em size, for the em box */
@@ -440,8 +440,8 @@ static void set_para(typesetter *T, const gw_block *b, double x_left, double wid
                                      b->align == GW_JUSTIFY, &lines);
         if (n > 0 && lines[n - 1].lone)
             gw_warning(T->ctx, (gw_pos){T->path, b->line},
-                       "a paragraph ends with one character alone on its last line (孤字), and "
-                       "the line above has no punctuation to make room for it");
+                       "a paragraph ends with one character alone on its last line (孤字): the "
+                       "line above has too little punctuation to make room for it");
         /* A space where a line ends is not set: it would push a centred line off centre. */
         for (size_t li = 0; li + 1 < n; li++)
             while (lines[li].end > lines[li].start + 1 && s.c[lines[li].end - 1].space)
@@ -642,6 +642,7 @@ static void set_columns(typesetter *T, const gw_block *b, line_list *out)
     double scale = total > max && total > 0 ? max / total : 1;
     double x0 = side_x(b->align, T->area.w, 0, total * scale);
     set_line *sl = new_line(out, T, b->style.size, true, b->line);
+    sl->image = true; /* a box: its ink reaches its cell's bottom */
     sl->cell = tallest;
     sl->base = 0;
     sl->width = total * scale;
@@ -746,14 +747,12 @@ static void set_geometry(typesetter *T)
     if (!T->landscape) {
         T->area = (area){L->area_left, L->area_top, L->area_w, L->area_h};
         p->rotation = 0;
-    } else if (T->page % 2 == 0) {
-        /* An odd page: the table's head toward the binding, on the left. */
+    } else {
+        /* §8: the table's head toward the binding on odd pages and toward the outer edge on
+         * even ones, which is the left of the sheet either way: bound, every turned page
+         * reads the same way up. */
         T->area = (area){L->page_h - L->area_top - L->area_h, L->area_left, L->area_h, L->area_w};
         p->rotation = -90;
-    } else {
-        /* An even page: the head toward the outer edge, on the right. */
-        T->area = (area){L->area_top, L->page_w - L->area_left - L->area_w, L->area_h, L->area_w};
-        p->rotation = 90;
     }
 }
 
@@ -934,6 +933,8 @@ static void close_table(typesetter *T, const gw_block *table, double y, double w
 /* A table (§7.3.3 tables, §8): ruled, its cells' text wrapping within their columns, set row by
  * row; a row never breaks across pages, and the header rows start every page the table runs
  * onto again. */
+static double table_lead(typesetter *T, const gw_block *b);
+
 static void flow_table(typesetter *T, const gw_block *b, double before)
 {
     size_t n_cols = b->n_widths;
@@ -951,6 +952,12 @@ static void flow_table(typesetter *T, const gw_block *b, double before)
     for (size_t i = 0; i < n_head; i++) {
         set_table_row(T, b, &b->children[i], col_x, n_cols, &head[i]);
         head_h += head[i].height;
+    }
+    /* The header rows and the first row never stand apart. */
+    double lead = table_lead(T, b);
+    if (!T->page_empty && T->y + before + lead > T->area.h + EPS && lead <= T->area.h) {
+        new_page(T);
+        before = 0;
     }
     T->y += before;
     bool started = false; /* rows placed on the current page */
@@ -979,8 +986,10 @@ static void flow_table(typesetter *T, const gw_block *b, double before)
                 }
             }
         }
-        if (!started && i == 0)
+        if (!started && i == 0) {
             T->prev_top = T->y;
+            T->first_line_page = T->page;
+        }
         put_table_row(T, b, &r, T->y, width);
         T->y += r.height;
         T->page_empty = false;
@@ -995,6 +1004,32 @@ static void flow_table(typesetter *T, const gw_block *b, double before)
         drop_row(&head[i]);
     free(head);
     free(col_x);
+}
+
+/* The height a table needs on its first page: its header rows and its first row. */
+static double table_lead(typesetter *T, const gw_block *b)
+{
+    size_t n_cols = b->n_widths;
+    double sum = 0;
+    for (size_t i = 0; i < n_cols; i++)
+        sum += b->widths[i];
+    double *col_x = gw_xcalloc(n_cols + 1, sizeof *col_x);
+    for (size_t i = 0; i < n_cols; i++)
+        col_x[i + 1] = col_x[i] + T->area.w * b->widths[i] / sum;
+    double h = 0;
+    bool quiet = T->quiet;
+    T->quiet = true;
+    for (size_t i = 0; i < b->n_children; i++) {
+        table_row r;
+        set_table_row(T, b, &b->children[i], col_x, n_cols, &r);
+        h += r.height;
+        drop_row(&r);
+        if (!b->children[i].header)
+            break;
+    }
+    T->quiet = quiet;
+    free(col_x);
+    return h;
 }
 
 /* The height a block takes, its space above included. */
@@ -1056,6 +1091,7 @@ static void flow_block(typesetter *T, const gw_block *blocks, size_t n_blocks, s
             y = 0;
         }
         put_rule(T, T->page, b, y);
+        T->first_line_page = T->page;
         T->y = y + thickness / 2;
         T->ink_bottom = T->y;
         T->prev_top = y - thickness / 2;
@@ -1082,7 +1118,8 @@ static void flow_block(typesetter *T, const gw_block *blocks, size_t n_blocks, s
         while (j < n_blocks && blocks[j - 1].keep_with_next && blocks[j].keep_with_next)
             need += block_height(T, &blocks[j++]);
         if (j < n_blocks)
-            need += len(T, blocks[j].before, blocks[j].style.size) + ln_pt(T);
+            need += len(T, blocks[j].before, blocks[j].style.size) +
+                    (blocks[j].kind == GW_BLOCK_TABLE ? table_lead(T, &blocks[j]) : ln_pt(T));
     }
     if (keep && !T->page_empty && T->y + need > area_h + EPS && need <= area_h) {
         new_page(T);

@@ -280,7 +280,7 @@
   <!-- 签发人 belongs to upward documents in the file format; elsewhere it has no place. -->
   <xsl:template name="no-signer">
     <xsl:for-each select="s:signer">
-      <xsl:message terminate="yes"><xsl:value-of select="@gw:line"/>: a <xsl:value-of select="$format"/> has no place for 签发人; only the file format prints it</xsl:message>
+      <xsl:message terminate="yes"><xsl:value-of select="@gw:line"/>: 签发人 has no place in this format (<xsl:value-of select="$format"/>); the file and minutes formats print it</xsl:message>
     </xsl:for-each>
   </xsl:template>
 
@@ -433,7 +433,13 @@
     </para>
   </xsl:template>
   <xsl:template match="s:title/s:br"><br/></xsl:template>
-  <xsl:template match="s:title" mode="plain"><xsl:value-of select="normalize-space(.)"/></xsl:template>
+  <!-- The title as one string (the PDF's title, bookmarks, the 附件说明): source line breaks
+       joined as in print, <br/> dropped. -->
+  <xsl:template match="s:title" mode="plain">
+    <xsl:for-each select="text()">
+      <xsl:call-template name="join-lines"><xsl:with-param name="s" select="."/></xsl:call-template>
+    </xsl:for-each>
+  </xsl:template>
 
   <!-- 主送机关 (§7.3.2): one blank line below the title, flush left, ending with a full-width
        colon. -->
@@ -687,7 +693,7 @@
           </xsl:otherwise>
         </xsl:choose>
         <xsl:value-of select="$label"/>
-        <xsl:value-of select="normalize-space(s:title)"/>
+        <xsl:apply-templates select="s:title" mode="plain"/>
       </para>
     </xsl:for-each>
   </xsl:template>
@@ -699,7 +705,7 @@
       <xsl:attribute name="outline-title">
         <xsl:call-template name="attachment-label"/>
         <xsl:text>　</xsl:text>
-        <xsl:value-of select="normalize-space(s:title)"/>
+        <xsl:apply-templates select="s:title" mode="plain"/>
       </xsl:attribute>
       <xsl:call-template name="src"/>
       <xsl:call-template name="attachment-label"/>
