@@ -375,10 +375,13 @@ static void read_block(reader *r, xmlNodePtr n, gw_style parent, gw_block *b)
         b->kind = outer ? GW_BLOCK_COLUMNS : GW_BLOCK_COLUMN;
         b->align = align_attr(r, n, "align", GW_CENTER);
         b->max_width = len_attr(r, n, "max-width");
+        b->equal = bool_attr(n, "equal");
         read_children(r, n, b->style, &b->children, &b->n_children);
-        for (size_t i = 0; i < b->n_children; i++)
-            if (b->children[i].kind != (outer ? GW_BLOCK_COLUMN : GW_BLOCK_PARA))
+        for (size_t i = 0; i < b->n_children; i++) {
+            gw_block_kind k = b->children[i].kind;
+            if (outer ? k != GW_BLOCK_COLUMN : (k != GW_BLOCK_PARA && k != GW_BLOCK_IMAGE))
                 fail(r, n, "<%s> holds the wrong kind of block", outer ? "columns" : "column");
+        }
     } else if (is_el(n, "group")) {
         b->kind = GW_BLOCK_GROUP;
         b->align = align_attr(r, n, "align", GW_LEFT);

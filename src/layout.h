@@ -76,6 +76,7 @@ typedef struct gw_block {
     bool beside_previous; /* one line, centred beside the previous block */
     bool beside_last;     /* one line, level with the previous block's last line */
     gw_len gap;           /* columns: space between them; column: between its lines */
+    bool equal;           /* columns: equal shares of the type area, not their natural widths */
     /* table */
     double *widths;       /* relative column widths */
     size_t n_widths;

@@ -612,20 +612,29 @@ static void set_columns(typesetter *T, const gw_block *b, line_list *out)
     double total = 0, tallest = 0;
     for (size_t c = 0; c < nc; c++) {
         const gw_block *col = &b->children[c];
-        /* Natural widths first, then every line set again at the column's width. */
-        for (size_t i = 0; i < col->n_children; i++) {
-            line_list tmp = {0};
-            gw_block p = col->children[i];
-            p.align = GW_LEFT;
-            set_para(T, &p, 0, INFINITY, &tmp);
-            for (size_t k = 0; k < tmp.n; k++)
-                if (tmp.v[k].width > widths[c])
-                    widths[c] = tmp.v[k].width;
-            free_lines(&tmp, false);
+        /* Natural widths first (or equal shares of the type area), then every line set again
+         * at the column's width. */
+        if (b->equal) {
+            widths[c] = T->area.w / (double)nc;
+        } else {
+            for (size_t i = 0; i < col->n_children; i++) {
+                if (col->children[i].kind != GW_BLOCK_PARA)
+                    continue;
+                line_list tmp = {0};
+                gw_block p = col->children[i];
+                p.align = GW_LEFT;
+                set_para(T, &p, 0, INFINITY, &tmp);
+                for (size_t k = 0; k < tmp.n; k++)
+                    if (tmp.v[k].width > widths[c])
+                        widths[c] = tmp.v[k].width;
+                free_lines(&tmp, false);
+            }
         }
         double gap = len(T, col->gap, col->style.size);
         for (size_t i = 0; i < col->n_children; i++) {
             const gw_block *p = &col->children[i];
+            if (p->kind != GW_BLOCK_PARA)
+                continue; /* images lie over the column once it stands */
             set_para(T, p, 0, p->align == GW_DISTRIBUTE || p->align == GW_CENTER ||
                                       p->align == GW_RIGHT
                                   ? widths[c]
@@ -636,10 +645,10 @@ static void set_columns(typesetter *T, const gw_block *b, line_list *out)
             heights[c] += cols[c].v[k].cell + (k + 1 < cols[c].n ? gap : 0);
         if (heights[c] > tallest)
             tallest = heights[c];
-        total += widths[c] + (c + 1 < nc ? len(T, b->gap, b->style.size) : 0);
+        total += widths[c] + (c + 1 < nc && !b->equal ? len(T, b->gap, b->style.size) : 0);
     }
     double max = b->max_width.set ? len(T, b->max_width, b->style.size) : T->area.w;
-    double scale = total > max && total > 0 ? max / total : 1;
+    double scale = total > max + EPS && total > 0 ? max / total : 1;
     double x0 = side_x(b->align, T->area.w, 0, total * scale);
     set_line *sl = new_line(out, T, b->style.size, true, b->line);
     sl->image = true; /* a box: its ink reaches its cell's bottom */
@@ -648,8 +657,10 @@ static void set_columns(typesetter *T, const gw_block *b, line_list *out)
     sl->width = total * scale;
     double x = 0;
     for (size_t c = 0; c < nc; c++) {
-        double gap = len(T, b->children[c].gap, b->children[c].style.size);
+        const gw_block *col = &b->children[c];
+        double gap = len(T, col->gap, col->style.size);
         double y = (tallest - heights[c]) / 2; /* each column centred on the tallest */
+        double top = y;
         for (size_t k = 0; k < cols[c].n; k++) {
             set_line *l = &cols[c].v[k];
             for (size_t j = 0; j < l->n_items; j++) {
@@ -664,7 +675,17 @@ static void set_columns(typesetter *T, const gw_block *b, line_list *out)
             l->n_items = 0;
             y += l->cell + gap;
         }
-        x += widths[c] + len(T, b->gap, b->style.size);
+        /* Images (a seal over each signature of a joint closing), centred on the column, hung
+         * from the top of its first line. */
+        for (size_t i = 0; i < col->n_children; i++) {
+            const gw_block *im = &col->children[i];
+            if (im->kind != GW_BLOCK_IMAGE)
+                continue;
+            double w = len(T, im->width, im->style.size);
+            add_image(T, im, sl, x0 + (x + widths[c] / 2) * scale - w / 2,
+                      top + len(T, im->top, im->style.size));
+        }
+        x += widths[c] + (b->equal ? 0 : len(T, b->gap, b->style.size));
         free_lines(&cols[c], true);
     }
     free(cols);

@@ -96,6 +96,11 @@
   <xsl:param name="seal-top-below-text" select="0.5"/>
   <xsl:param name="seal-centre-lines" select="0.8"/>
 
+  <!-- §7.3.5.1, joint issuance: seals a row (practice: three fit a 156 mm line), and the space
+       between a row's seals and the next row's (they must not touch). -->
+  <xsl:param name="joint-seals-per-row" select="3"/>
+  <xsl:param name="joint-seal-gap">2mm</xsl:param>
+
   <!-- §7.3.5.3 (signature seal): the seal two lines below the text, four characters in; the
        date one blank line below it. -->
   <xsl:param name="signatory-below-text">2ln</xsl:param>

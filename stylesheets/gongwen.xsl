@@ -822,6 +822,7 @@
   <xsl:template match="s:closing">
     <xsl:choose>
       <xsl:when test="s:signatory"><xsl:call-template name="closing-signatory"/></xsl:when>
+      <xsl:when test="s:seal and count(s:signature) &gt; 1"><xsl:call-template name="closing-joint-sealed"/></xsl:when>
       <xsl:when test="s:seal"><xsl:call-template name="closing-sealed"/></xsl:when>
       <xsl:otherwise><xsl:call-template name="closing-plain"/></xsl:otherwise>
     </xsl:choose>
@@ -879,6 +880,62 @@
         <xsl:for-each select="s:seal"><xsl:call-template name="src"/></xsl:for-each>
       </image>
     </group>
+  </xsl:template>
+
+  <!-- Joint issuance with seals (§7.3.5.1): the signatures side by side in the organs' order,
+       at most three a row in equal shares of the line, each under its own seal, pressed
+       centred; the date under the last signature, the last seal pressing both; the seals
+       never touch: a further row begins below the seals above it; the first row's seals top
+       within one line of the text. -->
+  <xsl:template name="closing-joint-sealed">
+    <xsl:variable name="ln" select="number(substring-before($area-height, 'mm')) div $lines-per-page"/>
+    <xsl:variable name="centre" select="$ln * $seal-centre-lines"/>
+    <xsl:variable name="gap" select="$ln * $seal-top-below-text"/>
+    <xsl:variable name="closing" select="."/>
+    <xsl:if test="count(s:seal) != count(s:signature)">
+      <xsl:message terminate="yes"><xsl:value-of select="@gw:line"/>: a joint closing with seals needs one seal per signature (<xsl:value-of select="count(s:signature)"/> signatures, <xsl:value-of select="count(s:seal)"/> seals)</xsl:message>
+    </xsl:if>
+    <xsl:for-each select="s:signature[position() mod $joint-seals-per-row = 1]">
+      <xsl:variable name="row" select="position()"/>
+      <xsl:variable name="first" select="($row - 1) * $joint-seals-per-row + 1"/>
+      <xsl:variable name="height" select="number(substring-before($closing/s:seal[1]/@width, 'mm'))"/>
+      <columns equal="yes" keep-together="yes">
+        <xsl:choose>
+          <xsl:when test="$row = 1">
+            <xsl:attribute name="keep-with-previous">yes</xsl:attribute>
+            <xsl:attribute name="before"><xsl:value-of select="format-number($gap + $height div 2 - $centre, '0.###')"/>mm</xsl:attribute>
+          </xsl:when>
+          <xsl:otherwise>
+            <xsl:attribute name="before"><xsl:value-of select="format-number($height + $joint-seal-gap - $ln, '0.###')"/>mm</xsl:attribute>
+          </xsl:otherwise>
+        </xsl:choose>
+        <xsl:call-template name="src"/>
+        <xsl:for-each select="$closing/s:signature[position() &gt;= $first and position() &lt; $first + $joint-seals-per-row]">
+          <xsl:variable name="i" select="$first + position() - 1"/>
+          <xsl:variable name="seal" select="$closing/s:seal[$i]"/>
+          <xsl:variable name="w" select="number(substring-before($seal/@width, 'mm'))"/>
+          <xsl:variable name="h">
+            <xsl:choose>
+              <xsl:when test="$seal/@height"><xsl:value-of select="number(substring-before($seal/@height, 'mm'))"/></xsl:when>
+              <xsl:otherwise><xsl:value-of select="$w"/></xsl:otherwise>
+            </xsl:choose>
+          </xsl:variable>
+          <column>
+            <para align="center" grid="yes"><xsl:call-template name="src"/><xsl:value-of select="."/></para>
+            <xsl:if test="$i = count($closing/s:signature)">
+              <para align="center" grid="yes">
+                <xsl:for-each select="$closing/s:date"><xsl:call-template name="src"/></xsl:for-each>
+                <xsl:call-template name="date"><xsl:with-param name="iso" select="$closing/s:date"/></xsl:call-template>
+              </para>
+            </xsl:if>
+            <image src="{$seal/@src}" width="{$w}mm" height="{$h}mm" blend="multiply"
+                   top="{format-number($centre - $h div 2, '0.###')}mm">
+              <xsl:for-each select="$seal"><xsl:call-template name="src"/></xsl:for-each>
+            </image>
+          </column>
+        </xsl:for-each>
+      </columns>
+    </xsl:for-each>
   </xsl:template>
 
   <!-- With a signature seal (§7.3.5.3, orders and 议案): the seal two lines below the text, four

@@ -198,3 +198,39 @@ def test_landscape_table_pages_turn_their_head_to_the_binding_or_the_edge():
         if w.text.isdigit() and w.page in {h.page for h in heads} and w.y0 > 262:
             side = 'right' if w.page % 2 else 'left'
             assert (w.x0 > 150) == (side == 'right'), 'page number on the %s: %r' % (side, w)
+
+
+def test_joint_seals_side_by_side_never_touching():
+    # §7.3.5.1, joint issuance with seals: signatures side by side, each under its own seal,
+    # the date under the last; the seals never touch and stay within the type area; the first
+    # row's tops within one line of the text.
+    with open(os.path.join(ROOT, 'sources', 'lianhe-tongzhi.xml'), encoding='utf-8') as f:
+        s = f.read()
+    seal = os.path.join(ROOT, 'sources', 'images', 'seal.svg')
+    seals = ''.join('    <seal src="%s" width="40mm"/>\n' % seal for _ in range(3))
+    s = s.replace('    <date>2024-04-10</date>\n', '    <date>2024-04-10</date>\n' + seals)
+    d = tmpdir()
+    src = os.path.join(d, 'j.xml')
+    with open(src, 'w', encoding='utf-8') as f:
+        f.write(s)
+    out = os.path.join(d, 'j.pdf')
+    r = gw('render', src, '-o', out)
+    assert r.returncode == 0, r.stderr
+    words = pp.words(out)
+    (date,) = [w for w in words if '2024年4月10日' in w.text and w.y1 < 250]
+    page = date.page
+    img = pp.raster(out, page, dpi=100)
+    mask = img.mask('red')
+    # the seals: red ink columns separated by white gaps, three of them
+    cols = [any(mask[y * img.width + x] for y in range(img.height)) for x in range(img.width)]
+    runs, start = [], None
+    for x, on in enumerate(cols + [False]):
+        if on and start is None:
+            start = x
+        elif not on and start is not None:
+            runs.append((img.mm(start), img.mm(x)))
+            start = None
+    assert len(runs) == 3, 'three seals side by side, not touching: %r' % runs
+    assert runs[0][0] >= 28 - 0.5 and runs[-1][1] <= 184 + 0.5, 'within the type area: %r' % runs
+    # the date under the last seal
+    assert runs[-1][0] < (date.x0 + date.x1) / 2 < runs[-1][1], 'the last seal presses the date'
