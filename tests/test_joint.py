@@ -39,6 +39,7 @@ import xml.etree.ElementTree as ET
 
 from tests.lib import GONGWEN, ROOT, Skip
 from tests.lib import pdfprobe as pp
+from tests.lib.checks import cell_top, cell_bottom, em_top_in_cell, off, fail_if, is_red, is_kai
 
 PT = pp.PT
 P = 225 / 22                      # line pitch, mm
@@ -70,41 +71,18 @@ RENDER_LIMIT = 20                 # seconds for the twenty-organ render
 
 # --- small helpers (the style of test_seed_geometry.py) ----------------------------------------
 
-def cell_top(em_top, size_pt=BODY_PT):
-    return em_top - (P - size_pt * PT) / 2
 
 
-def cell_bottom(em_bottom, size_pt=BODY_PT):
-    return em_bottom + (P - size_pt * PT) / 2
 
 
-def em_top_in_cell(top, size_pt=BODY_PT):
-    return top + (P - size_pt * PT) / 2
 
 
-def off(actual, expected, tol, what):
-    d = actual - expected
-    if abs(d) <= tol:
-        return ''
-    return '%s: got %.3f mm, expected %.3f mm +- %g (off by %+.3f mm)' % (what, actual, expected, tol, d)
 
 
-def fail_if(errors, head=''):
-    errors = [e for e in errors if e]
-    if errors:
-        more = '' if len(errors) <= 25 else '\n  ... and %d more' % (len(errors) - 25)
-        raise AssertionError((head + ': ' if head else '') + '%d problem(s):\n  ' % len(errors)
-                             + '\n  '.join(errors[:25]) + more)
 
 
-def is_red(rgb):
-    (rlo, rhi), (glo, ghi), (blo, bhi) = pp.COLOURS['red']
-    r, g, b = rgb
-    return rlo <= r <= rhi and glo <= g <= ghi and blo <= b <= bhi
 
 
-def is_kai(font):
-    return any(k.lower() in font.lower() for k in KAI_NAMES)
 
 
 def squeeze(text):

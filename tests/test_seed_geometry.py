@@ -31,6 +31,7 @@ import zlib
 
 from tests.lib import GONGWEN, ROOT
 from tests.lib import pdfprobe as pp
+from tests.lib.checks import cell_top, cell_bottom, em_top_in_cell, off, fail_if
 
 SOURCE = os.path.join(ROOT, 'sources', 'seed-wangluo-yishixingtai.xml')
 
@@ -77,33 +78,14 @@ def cn(n):
             + (NUMERALS[ones - 1] if ones else ''))
 
 
-def cell_top(em_top, size_pt):
-    """Top of the P-high line cell whose em box (size_pt) is centred in it."""
-    return em_top - (P - size_pt * PT) / 2
 
 
-def cell_bottom(em_bottom, size_pt):
-    return em_bottom + (P - size_pt * PT) / 2
 
 
-def em_top_in_cell(cell_top_mm, size_pt):
-    return cell_top_mm + (P - size_pt * PT) / 2
 
 
-def off(actual, expected, tol, what):
-    """'' if |actual - expected| <= tol, else a message with actual, expected and difference."""
-    d = actual - expected
-    if abs(d) <= tol:
-        return ''
-    return '%s: got %.3f mm, expected %.3f mm +- %g (off by %+.3f mm)' % (what, actual, expected, tol, d)
 
 
-def fail_if(errors, head=''):
-    errors = [e for e in errors if e]
-    if errors:
-        more = '' if len(errors) <= 25 else '\n  ... and %d more' % (len(errors) - 25)
-        raise AssertionError((head + ': ' if head else '') + '%d problem(s):\n  ' % len(errors)
-                             + '\n  '.join(errors[:25]) + more)
 
 
 # --- rendering (once per run) -----------------------------------------------------------
