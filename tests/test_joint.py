@@ -39,7 +39,7 @@ import xml.etree.ElementTree as ET
 
 from tests.lib import GONGWEN, ROOT, Skip
 from tests.lib import pdfprobe as pp
-from tests.lib.checks import cell_top, cell_bottom, em_top_in_cell, off, fail_if, is_red, is_kai
+from tests.lib.checks import cell_top, cell_bottom, em_top_in_cell, off, fail_if, is_red, is_kai, text_lines
 
 PT = pp.PT
 P = 225 / 22                      # line pitch, mm
@@ -202,28 +202,6 @@ def render(src, out, fmt='pdf'):
 
 # --- a rendered document -------------------------------------------------------------------------
 
-class TLine:
-    """One printed line: the pdftohtml runs that share a page and a baseline, left to right."""
-
-    def __init__(self, runs):
-        self.runs = sorted(runs, key=lambda r: r.x0)
-        self.page = runs[0].page
-        self.text = ''.join(r.text for r in self.runs)
-        self.x0 = min(r.x0 for r in runs)
-        self.x1 = max(r.x1 for r in runs)
-        self.baseline = self.runs[0].baseline
-        self.size = max(r.size for r in runs)
-        ems = [pp.em_box(r) for r in runs]
-        self.em_top = min(e.y0 for e in ems)
-        self.em_bottom = max(e.y1 for e in ems)
-
-    cx = property(lambda s: (s.x0 + s.x1) / 2)
-    cell_top = property(lambda s: cell_top(s.em_top, s.size))
-    cell_bottom = property(lambda s: cell_bottom(s.em_bottom, s.size))
-
-    def __repr__(self):
-        return 'p%d %r x=%.3f..%.3f baseline=%.3f %.1fpt' % (
-            self.page, self.text, self.x0, self.x1, self.baseline, self.size)
 
 
 class MLine:
@@ -279,15 +257,7 @@ class Doc:
 
     def lines(self, page=None):
         if self._lines is None:
-            runs = sorted(pp.text_runs(self.pdf), key=lambda r: (r.page, r.baseline, r.x0))
-            groups = []
-            for r in runs:
-                g = groups[-1] if groups else None
-                if g and g[0].page == r.page and abs(g[0].baseline - r.baseline) < 0.3:
-                    g.append(r)
-                else:
-                    groups.append([r])
-            self._lines = [TLine(g) for g in groups]
+            self._lines = text_lines(self.pdf)
         return [l for l in self._lines if page is None or l.page == page]
 
     def text_lines(self):

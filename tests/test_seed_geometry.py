@@ -31,7 +31,7 @@ import zlib
 
 from tests.lib import GONGWEN, ROOT
 from tests.lib import pdfprobe as pp
-from tests.lib.checks import cell_top, cell_bottom, em_top_in_cell, off, fail_if
+from tests.lib.checks import cell_top, cell_bottom, em_top_in_cell, off, fail_if, text_lines
 
 SOURCE = os.path.join(ROOT, 'sources', 'seed-wangluo-yishixingtai.xml')
 
@@ -145,24 +145,6 @@ def raster(page):
 
 # --- text lines from the PDF ---------------------------------------------------------------
 
-class TLine:
-    """One printed line: the pdftohtml runs that share a page and a baseline, left to right."""
-
-    def __init__(self, runs):
-        self.runs = sorted(runs, key=lambda r: r.x0)
-        self.page = runs[0].page
-        self.text = ''.join(r.text for r in self.runs)
-        self.x0 = min(r.x0 for r in runs)
-        self.x1 = max(r.x1 for r in runs)
-        self.baseline = self.runs[0].baseline
-        self.size = max(r.size for r in runs)
-        ems = [pp.em_box(r) for r in runs]
-        self.em_top = min(e.y0 for e in ems)
-        self.em_bottom = max(e.y1 for e in ems)
-
-    def __repr__(self):
-        return 'p%d %r x=%.3f..%.3f baseline=%.3f %.1fpt' % (
-            self.page, self.text, self.x0, self.x1, self.baseline, self.size)
 
 
 _LINES = []
@@ -171,15 +153,7 @@ _LINES = []
 def all_lines():
     """Every printed line of the PDF in reading order (page, then baseline)."""
     if not _LINES:
-        runs = sorted(pp.text_runs(pdf()), key=lambda r: (r.page, r.baseline, r.x0))
-        groups = []
-        for r in runs:
-            g = groups[-1] if groups else None
-            if g and g[0].page == r.page and abs(g[0].baseline - r.baseline) < 0.3:
-                g.append(r)
-            else:
-                groups.append([r])
-        _LINES.extend(TLine(g) for g in groups)
+        _LINES.extend(text_lines(pdf()))
     return list(_LINES)
 
 
