@@ -23,7 +23,7 @@ SOURCES := $(wildcard sources/*.xml)
 PDFS := $(SOURCES:sources/%.xml=out/%.pdf)
 DATA := $(wildcard stylesheets/*.xsl schema/*.rng) fonts/fonts.conf
 
-.PHONY: all deps fonts check check-asan check-valgrind bench install uninstall clean format
+.PHONY: all deps fonts check check-asan check-valgrind bench fuzz install uninstall clean format
 .DELETE_ON_ERROR:
 
 all: deps fonts gongwen $(PDFS)
@@ -70,7 +70,40 @@ build/unit_linebreak: tests/unit/linebreak.c src/linebreak.c src/base.c src/line
 	@echo "  CC      $@"
 	$(Q)$(CC) $(WARN) -O1 -g -fsanitize=address,undefined -Isrc -Iinclude tests/unit/linebreak.c src/linebreak.c src/base.c -lm -o $@
 
-check: all build/gongwen-asan build/unit_linebreak
+# Fuzzing: libFuzzer targets built with clang; `make fuzz` runs each for FUZZ_SECONDS. Inputs
+# that crash land in fuzz/regressions/TARGET/, which `make check` replays (with gcc's
+# sanitizers, no clang needed) together with the seed corpus.
+FUZZ_SECONDS ?= 60
+CLANG ?= clang
+FUZZ_TARGETS := source linebreak
+LIB_SRCS := $(filter-out src/main.c,$(SRCS))
+FUZZ_FLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Isrc -Iinclude $(PKG_CFLAGS) -DGW_FUZZ_DATADIR='"$(CURDIR)"'
+
+build/fuzz:
+	@mkdir -p $@
+
+build/fuzz/fuzz_%: fuzz/fuzz_%.c $(LIB_SRCS) | build/fuzz
+	@echo "  CLANG   $@"
+	$(Q)$(CLANG) $(FUZZ_FLAGS) -fsanitize=fuzzer,address,undefined $< $(LIB_SRCS) $(PKG_LIBS) -lm -o $@
+
+build/fuzz/replay_%: fuzz/fuzz_%.c fuzz/replay.c $(LIB_SRCS) | build/fuzz deps
+	@echo "  CC      $@"
+	$(Q)$(CC) $(FUZZ_FLAGS) -fsanitize=address,undefined fuzz/replay.c $< $(LIB_SRCS) $(PKG_LIBS) -lm -o $@
+
+fuzz: all
+	@tools/deps.sh --fuzz
+	@$(MAKE) --no-print-directory $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
+	@mkdir -p build/fuzz/corpus/source build/fuzz/corpus/linebreak
+	@cp sources/*.xml tests/data/*.xml tests/data/bad/*.xml build/fuzz/corpus/source/
+	@for t in $(FUZZ_TARGETS); do \
+		echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
+		LSAN_OPTIONS=suppressions=tests/sanitizers.supp \
+		build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+			-artifact_prefix=fuzz/regressions/$$t/ build/fuzz/corpus/$$t fuzz/regressions/$$t \
+			|| exit 1; \
+	done
+
+check: all build/gongwen-asan build/unit_linebreak $(FUZZ_TARGETS:%=build/fuzz/replay_%)
 	@python3 tests/run.py
 
 bench: all

@@ -113,9 +113,20 @@ xmlDocPtr gw_xml_read(gw_ctx *ctx, const char *path)
     char *data = read_file(ctx, path, &size);
     if (!data)
         return NULL;
+    xmlDocPtr doc = gw_xml_read_memory(ctx, data, size, path);
+    free(data);
+    return doc;
+}
+
+xmlDocPtr gw_xml_read_memory(gw_ctx *ctx, const char *data, size_t size, const char *path)
+{
     if (size == 0) {
         gw_error(ctx, (gw_pos){path, 1}, "the file is empty");
-        free(data);
+        return NULL;
+    }
+    if (size > (size_t)MAX_INPUT_BYTES) {
+        gw_error(ctx, (gw_pos){path, 0}, "larger than %ld MB; refusing to read it",
+                 MAX_INPUT_BYTES >> 20);
         return NULL;
     }
     /* No input needs a DTD, and its entities could read other files or multiply without end
@@ -132,12 +143,10 @@ xmlDocPtr gw_xml_read(gw_ctx *ctx, const char *path)
             line += *p == '\n';
         gw_error(ctx, (gw_pos){path, line},
                  "a document type declaration (<!DOCTYPE>) is not allowed here");
-        free(data);
         return NULL;
     }
     xmlParserCtxtPtr pctxt = xmlNewParserCtxt();
     if (!pctxt) {
-        free(data);
         gw_error(ctx, (gw_pos){path, 0}, "out of memory");
         return NULL;
     }
@@ -153,7 +162,6 @@ xmlDocPtr gw_xml_read(gw_ctx *ctx, const char *path)
         xmlCtxtReadMemory(pctxt, data, (int)size, path, NULL, XML_PARSE_NONET | XML_PARSE_BIG_LINES);
     xmlSetExternalEntityLoader(old_loader);
     xmlSetStructuredErrorFunc(NULL, NULL);
-    free(data);
     if (doc && (!pctxt->wellFormed || ctx->errors > before)) {
         xmlFreeDoc(doc);
         doc = NULL;

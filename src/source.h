@@ -30,5 +30,7 @@ void gw_xml_error_handler(void *ctx, xmlErrorPtr error);
 
 /* Parses an XML file with the safe options every stage uses; NULL after reporting. */
 xmlDocPtr gw_xml_read(gw_ctx *ctx, const char *path);
+/* The same for bytes in memory, reported as coming from path. */
+xmlDocPtr gw_xml_read_memory(gw_ctx *ctx, const char *data, size_t size, const char *path);
 
 #endif

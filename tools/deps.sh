@@ -12,13 +12,18 @@ PACKAGES="gcc make pkg-config libxml2-dev libxslt1-dev libcairo2-dev
 libpango1.0-dev libharfbuzz-dev librsvg2-dev libicu-dev libfreetype-dev libfontconfig-dev
 poppler-utils python3 xsltproc libxml2-utils valgrind fontconfig time"
 
+# `make fuzz` needs clang and its libFuzzer runtime as well.
+FUZZ_PACKAGES="clang-14 libclang-rt-14-dev"
+
 check_only=0
-case "${1:-}" in
-    "") ;;
-    --check) check_only=1 ;;
-    -h|--help) sed -n '2,7s/^# \{0,1\}//p' "$0"; exit 0 ;;
-    *) echo "usage: $0 [--check]" >&2; exit 2 ;;
-esac
+for arg in "$@"; do
+    case "$arg" in
+        --check) check_only=1 ;;
+        --fuzz) PACKAGES="$PACKAGES $FUZZ_PACKAGES" ;;
+        -h|--help) sed -n '2,7s/^# \{0,1\}//p' "$0"; exit 0 ;;
+        *) echo "usage: $0 [--check] [--fuzz]" >&2; exit 2 ;;
+    esac
+done
 
 missing=""
 for p in $PACKAGES; do

@@ -1,0 +1,60 @@
+/* libFuzzer target: any bytes as a source (or a layout): parse, validate, transform, read the
+ * layout and typeset it. Nothing may crash, hang, leak or read out of bounds; errors are
+ * reported (to /dev/null here) and the input refused. */
+#include "ctx.h"
+#include "layout.h"
+#include "source.h"
+#include "transform.h"
+#include "typeset.h"
+
+#include <libxml/tree.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef GW_FUZZ_DATADIR
+#define GW_FUZZ_DATADIR "."
+#endif
+
+static gw_ctx *context(void)
+{
+    static gw_ctx *ctx;
+    if (!ctx) {
+        gw_options opts = {.datadir = getenv("GONGWEN_DATADIR") ? NULL : GW_FUZZ_DATADIR};
+        ctx = gw_ctx_new(&opts, NULL);
+        if (!ctx)
+            abort();
+        ctx->err = fopen("/dev/null", "w");
+    }
+    return ctx;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    gw_ctx *ctx = context();
+    xmlDocPtr doc = gw_xml_read_memory(ctx, (const char *)data, size, "fuzz.xml");
+    if (!doc)
+        return 0;
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    bool is_layout = root && root->ns &&
+                     strcmp((const char *)root->ns->href, "urn:gongwen:layout:1") == 0;
+    xmlDocPtr layout = doc;
+    if (!is_layout) {
+        if (!gw_schema_validate(ctx, ctx->source, doc, "fuzz.xml", "invalid")) {
+            xmlFreeDoc(doc);
+            return 0;
+        }
+        gw_source_annotate_lines(doc);
+        layout = gw_transform(ctx, doc, "fuzz.xml");
+        xmlFreeDoc(doc);
+        if (!layout)
+            return 0;
+    }
+    gw_layout *L = gw_layout_read(ctx, layout, "fuzz.xml");
+    xmlFreeDoc(layout);
+    if (L) {
+        gw_doc_drop(gw_typeset(ctx, L, "fuzz.xml"));
+        gw_layout_drop(L);
+    }
+    return 0;
+}
