@@ -66,4 +66,28 @@ gw_status gw_layout_write(gw_ctx *ctx, const char *source_path, const char *outp
 gw_status gw_render(gw_ctx *ctx, const char *source_path, const char *output_path,
                     gw_format format);
 
+/* Batch builds (`gongwen build`). */
+typedef struct gw_build_options {
+    const char *dir;    /* the folder searched, recursively, for *.xml sources and layouts */
+    const char *outdir; /* where the outputs go, at the sources' relative paths; NULL: "out" */
+    gw_format format;
+    unsigned jobs;            /* worker processes; 0: one per available CPU */
+    unsigned shard, n_shards; /* only shard `shard` (1 to n_shards) of n_shards; 0: all */
+    int progress;             /* progress bar on stderr: 1 always, 0 never, -1 on a terminal */
+} gw_build_options;
+
+typedef struct gw_build_stats {
+    size_t built, skipped, failed;
+    double seconds;  /* wall time of the whole build */
+    int interrupted; /* the signal (SIGINT, SIGTERM, SIGHUP) that stopped it early, or 0 */
+} gw_build_stats;
+
+/* Renders every gongwen source below build->dir into build->outdir, skipping those whose
+ * output is up to date by content (OUTDIR/.gongwen-build records what each output was made
+ * from), in build->jobs worker processes that share one context. A failed source does not
+ * stop the others; the failures are listed on stderr at the end. Returns GW_OK, GW_ERR_INPUT
+ * when a source failed, GW_ERR_SYSTEM when an output could not be written (or a worker
+ * died), GW_ERR_USAGE for bad options. */
+gw_status gw_build(const gw_options *opts, const gw_build_options *build, gw_build_stats *stats);
+
 #endif

@@ -4,6 +4,7 @@
 #include "base.h"
 
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@ static const char usage[] =
     "usage: gongwen render SOURCE.xml [-o OUTPUT] [-f pdf|png|svg|trace] [options]\n"
     "       gongwen layout SOURCE.xml [-o OUTPUT.xml]\n"
     "       gongwen validate SOURCE.xml...\n"
+    "       gongwen build DIR [-o OUTDIR] [-j N] [--shard K/N] [-f pdf|png|svg] [options]\n"
     "       gongwen --help | --version\n"
     "\n"
     "Typesets a Chinese official document (公文) as GB/T 9704-2012 lays it out.\n"
@@ -20,6 +22,8 @@ static const char usage[] =
     "             the format's extension) is replaced only by a complete new file\n"
     "  layout     print the intermediate layout the stylesheets make of SOURCE\n"
     "  validate   check sources against the schema\n"
+    "  build      render every source below DIR into OUTDIR (default out/) at the same\n"
+    "             relative path, skipping those whose output is up to date (by content)\n"
     "\n"
     "options:\n"
     "  -o, --output PATH        where to write; for png and svg, one file per page:\n"
@@ -30,10 +34,12 @@ static const char usage[] =
     "                           licensed 仿宋_GB2312 or 方正小标宋简体 (also GONGWEN_FONT_DIRS)\n"
     "      --dpi N              resolution of png output (default 150)\n"
     "      --datadir DIR        folder of stylesheets/, schema/ and fonts/\n"
+    "  -j, --jobs N             build: N sources at a time (default: one per CPU)\n"
+    "      --shard K/N          build: only the sources in shard K of N (a hash of the path)\n"
     "\n"
     "exit status: 0 done, 1 bad input, 2 bad usage, 3 system failure (files, fonts)\n";
 
-enum { OPT_FONT_DIR = 256, OPT_DPI, OPT_DATADIR };
+enum { OPT_FONT_DIR = 256, OPT_DPI, OPT_DATADIR, OPT_SHARD };
 
 static int fail_usage(const char *msg, const char *arg)
 {
@@ -64,6 +70,48 @@ static bool parse_format(const char *name, gw_format *format)
         }
     }
     return false;
+}
+
+/* K/N with 1 <= K <= N. */
+static bool parse_shard(const char *s, unsigned *k, unsigned *n)
+{
+    char *end = NULL;
+    if (*s < '0' || *s > '9')
+        return false;
+    unsigned long a = strtoul(s, &end, 10);
+    if (*end != '/' || end[1] < '0' || end[1] > '9')
+        return false;
+    unsigned long b = strtoul(end + 1, &end, 10);
+    if (*end || a < 1 || a > b || b > 1000000)
+        return false;
+    *k = (unsigned)a;
+    *n = (unsigned)b;
+    return true;
+}
+
+static int run_build(const char *const *dirs, size_t n_dirs, gw_build_options *bo,
+                     const gw_options *opts)
+{
+    if (n_dirs != 1)
+        return fail_usage("give exactly one folder", NULL);
+    bo->dir = dirs[0];
+    bo->progress = -1;
+    gw_build_stats stats;
+    gw_status st = gw_build(opts, bo, &stats);
+    if (st == GW_ERR_USAGE)
+        return st;
+    size_t total = stats.built + stats.skipped + stats.failed;
+    if (total == 0 && st != GW_OK)
+        return st; /* the build did not start: the folder or the context failed */
+    printf("built %zu, skipped %zu, failed %zu in %.1f s (%.0f documents/s)\n", stats.built,
+           stats.skipped, stats.failed, stats.seconds,
+           stats.seconds > 0 ? (double)total / stats.seconds : 0.0);
+    fflush(stdout);
+    if (stats.interrupted) {
+        signal(stats.interrupted, SIG_DFL);
+        raise(stats.interrupted);
+    }
+    return st;
 }
 
 static int run(const char *command, const char *const *files, size_t n_files, const char *output,
@@ -105,6 +153,8 @@ int main(int argc, char **argv)
         {"font-dir", required_argument, NULL, OPT_FONT_DIR},
         {"dpi", required_argument, NULL, OPT_DPI},
         {"datadir", required_argument, NULL, OPT_DATADIR},
+        {"jobs", required_argument, NULL, 'j'},
+        {"shard", required_argument, NULL, OPT_SHARD},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
@@ -112,6 +162,8 @@ int main(int argc, char **argv)
     gw_format format = GW_FORMAT_PDF;
     const char *ext = "pdf";
     gw_options opts = {0};
+    gw_build_options build = {0};
+    bool build_only = false; /* -j or --shard given */
     const char **params = gw_xcalloc((size_t)argc, sizeof *params);
     const char **font_dirs = gw_xcalloc((size_t)argc, sizeof *font_dirs);
     opts.params = params;
@@ -120,7 +172,7 @@ int main(int argc, char **argv)
     int c;
     char *end = NULL;
     /* Options may stand before or after the command and the files. */
-    while (rc < 0 && (c = getopt_long(argc, argv, "o:f:p:hV", longopts, NULL)) != -1) {
+    while (rc < 0 && (c = getopt_long(argc, argv, "o:f:p:j:hV", longopts, NULL)) != -1) {
         switch (c) {
         case 'o':
             output = optarg;
@@ -129,6 +181,7 @@ int main(int argc, char **argv)
             if (!parse_format(optarg, &format))
                 rc = fail_usage("unknown format", optarg);
             ext = optarg;
+            build.format = format;
             break;
         case 'p':
             if (!strchr(optarg, '='))
@@ -146,6 +199,19 @@ int main(int argc, char **argv)
         case OPT_DATADIR:
             opts.datadir = optarg;
             break;
+        case 'j': {
+            long jobs = strtol(optarg, &end, 10);
+            if (end == optarg || *end || jobs < 1 || jobs > 4096)
+                rc = fail_usage("the number of jobs must lie between 1 and 4096", optarg);
+            build.jobs = (unsigned)jobs;
+            build_only = true;
+            break;
+        }
+        case OPT_SHARD:
+            if (!parse_shard(optarg, &build.shard, &build.n_shards))
+                rc = fail_usage("a shard is K/N with 1 <= K <= N", optarg);
+            build_only = true;
+            break;
         case 'h':
             fputs(usage, stdout);
             rc = GW_OK;
@@ -160,11 +226,18 @@ int main(int argc, char **argv)
         }
     }
     if (rc < 0) {
-        if (optind >= argc)
+        if (optind >= argc) {
             rc = fail_usage("no command", NULL);
-        else
+        } else if (strcmp(argv[optind], "build") == 0) {
+            build.outdir = output;
+            rc = run_build((const char *const *)argv + optind + 1, (size_t)(argc - optind - 1),
+                           &build, &opts);
+        } else if (build_only) {
+            rc = fail_usage("-j and --shard apply to build only", NULL);
+        } else {
             rc = run(argv[optind], (const char *const *)argv + optind + 1,
                      (size_t)(argc - optind - 1), output, format, ext, &opts);
+        }
     }
     free(params);
     free(font_dirs);
