@@ -46,7 +46,13 @@ static void flush_messages(message_sink *sink)
     char *save = NULL;
     for (char *line = strtok_r(sink->text.data, "\n", &save); line;
          line = strtok_r(NULL, "\n", &save)) {
-        if (!*line || strncmp(line, "xsl:message", 11) == 0 || strncmp(line, "No result", 9) == 0)
+        /* libxslt follows each refusal with lines of its own that say it again. */
+        static const char *const echoes[] = {"xsl:message", "No result", "runtime error: file",
+                                             "Local file read for", "xsltLoadDocument: read rights"};
+        bool echo = !*line;
+        for (size_t e = 0; e < sizeof echoes / sizeof echoes[0]; e++)
+            echo = echo || strncmp(line, echoes[e], strlen(echoes[e])) == 0;
+        if (echo)
             continue;
         char *end = NULL;
         long n = strtol(line, &end, 10);
@@ -64,6 +70,36 @@ static void silence(void *data, xmlErrorPtr error)
     (void)error;
 }
 
+/* What document() may read while a source is transformed: files below the source's folder
+ * and below the stylesheets' folder, nothing else. */
+typedef struct read_scope {
+    char *source_dir;
+    char *stylesheets_dir;
+} read_scope;
+
+static bool below(const char *path, const char *dir)
+{
+    size_t n = dir ? strlen(dir) : 0;
+    return n && strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
+}
+
+static int read_allowed(xsltSecurityPrefsPtr sec, xsltTransformContextPtr tc, const char *value)
+{
+    (void)sec;
+    const read_scope *scope = tc ? tc->_private : NULL;
+    if (!scope || !value)
+        return 1; /* compiling the stylesheets themselves (xsl:import) */
+    const char *path = strncmp(value, "file://", 7) == 0 ? value + 7 : value;
+    char *real = realpath(path, NULL);
+    int ok = real && (below(real, scope->source_dir) || below(real, scope->stylesheets_dir));
+    free(real);
+    if (!ok)
+        xsltTransformError(tc, NULL, NULL, "document() may not read %s: only files beside the "
+                                           "source or the stylesheets\n",
+                           value);
+    return ok;
+}
+
 gw_status gw_transform_stage_new(gw_ctx *ctx)
 {
     struct gw_transform_stage *st = gw_xcalloc(1, sizeof *st);
@@ -74,6 +110,7 @@ gw_status gw_transform_stage_new(gw_ctx *ctx)
     xsltSetSecurityPrefs(st->security, XSLT_SECPREF_CREATE_DIRECTORY, xsltSecurityForbid);
     xsltSetSecurityPrefs(st->security, XSLT_SECPREF_WRITE_NETWORK, xsltSecurityForbid);
     xsltSetSecurityPrefs(st->security, XSLT_SECPREF_READ_NETWORK, xsltSecurityForbid);
+    xsltSetSecurityPrefs(st->security, XSLT_SECPREF_READ_FILE, read_allowed);
 
     char *path = gw_data_path(ctx, "stylesheets/gongwen.xsl");
     message_sink sink = {ctx, path, {0}};
@@ -143,6 +180,14 @@ xmlDocPtr gw_transform(gw_ctx *ctx, xmlDocPtr source, const char *source_path)
     xsltSetGenericErrorFunc(&sink, collect_message);
     xsltTransformContextPtr tc = xsltNewTransformContext(st->sheet, source);
     xsltSetCtxtSecurityPrefs(st->security, tc);
+    char *src_real = realpath(source_path, NULL);
+    char *slash = src_real ? strrchr(src_real, '/') : NULL;
+    if (slash)
+        *slash = '\0';
+    char *sheets = gw_data_path(ctx, "stylesheets");
+    read_scope scope = {src_real, realpath(sheets, NULL)};
+    free(sheets);
+    tc->_private = &scope;
     xsltSetTransformErrorFunc(tc, &sink, collect_message);
     xsltQuoteOneUserParam(tc, BAD_CAST "generator", BAD_CAST "gongwen " GW_VERSION);
     for (size_t i = 0; i < ctx->n_params; i++) {
@@ -158,6 +203,8 @@ xmlDocPtr gw_transform(gw_ctx *ctx, xmlDocPtr source, const char *source_path)
     xmlDocPtr out = xsltApplyStylesheetUser(st->sheet, source, NULL, NULL, NULL, tc);
     bool failed = tc->state != XSLT_STATE_OK;
     xsltFreeTransformContext(tc);
+    free(scope.source_dir);
+    free(scope.stylesheets_dir);
     flush_messages(&sink);
     xsltSetGenericErrorFunc(NULL, NULL);
     if (!out || failed || ctx->errors > before) {
