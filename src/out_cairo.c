@@ -84,7 +84,44 @@ static void paint_page(cairo_t *cr, const gw_page *p, const gw_subsets *subsets)
     cairo_font_options_destroy(opts);
 }
 
-static gw_status finish(gw_ctx *ctx, cairo_t *cr, cairo_surface_t *s, const char *name)
+/* cairo's own file output does not notice a failed write (a full disk, a size limit): every
+ * byte goes through this sink, which does, so that a broken file is never committed. */
+typedef struct sink {
+    FILE *f;
+    int err; /* errno of the first failure, 0 while all is well */
+} sink;
+
+static cairo_status_t write_sink(void *closure, const unsigned char *data, unsigned int length)
+{
+    sink *s = closure;
+    if (!s->err && fwrite(data, 1, length, s->f) != length)
+        s->err = errno ? errno : EIO;
+    return s->err ? CAIRO_STATUS_WRITE_ERROR : CAIRO_STATUS_SUCCESS;
+}
+
+static bool open_sink(gw_ctx *ctx, sink *s, const char *path, const char *name)
+{
+    s->err = 0;
+    s->f = fopen(path, "wb");
+    if (!s->f)
+        gw_error(ctx, (gw_pos){name, 0}, "cannot write: %s", strerror(errno));
+    return s->f != NULL;
+}
+
+/* Closes the sink; false after reporting when anything failed on the way. */
+static bool close_sink(gw_ctx *ctx, sink *s, const char *name)
+{
+    if (fflush(s->f) != 0 && !s->err)
+        s->err = errno;
+    if (fclose(s->f) != 0 && !s->err)
+        s->err = errno;
+    if (s->err)
+        gw_error(ctx, (gw_pos){name, 0}, "cannot write: %s", strerror(s->err));
+    return !s->err;
+}
+
+static gw_status finish(gw_ctx *ctx, cairo_t *cr, cairo_surface_t *s, sink *out,
+                        const char *name)
 {
     cairo_status_t st = cairo_status(cr);
     cairo_destroy(cr);
@@ -92,6 +129,8 @@ static gw_status finish(gw_ctx *ctx, cairo_t *cr, cairo_surface_t *s, const char
     if (st == CAIRO_STATUS_SUCCESS)
         st = cairo_surface_status(s);
     cairo_surface_destroy(s);
+    if (!close_sink(ctx, out, name))
+        return GW_ERR_SYSTEM;
     if (st != CAIRO_STATUS_SUCCESS) {
         gw_error(ctx, (gw_pos){name, 0}, "cannot write: %s", cairo_status_to_string(st));
         return GW_ERR_SYSTEM;
@@ -129,7 +168,10 @@ static gw_status write_pdf(gw_ctx *ctx, const gw_doc *doc, long page, const char
     (void)page;
     double w = doc->n_pages ? doc->pages[0].width : 595.28;
     double h = doc->n_pages ? doc->pages[0].height : 841.89;
-    cairo_surface_t *s = cairo_pdf_surface_create(path, w, h);
+    sink out;
+    if (!open_sink(ctx, &out, path, name))
+        return GW_ERR_SYSTEM;
+    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(write_sink, &out, w, h);
     cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, doc->title);
     cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_AUTHOR, doc->author);
     cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_SUBJECT, doc->subject);
@@ -149,7 +191,7 @@ static gw_status write_pdf(gw_ctx *ctx, const gw_doc *doc, long page, const char
     }
     add_outline(s, doc);
     gw_timing(ctx, "paint");
-    gw_status st = finish(ctx, cr, s, name);
+    gw_status st = finish(ctx, cr, s, &out, name);
     gw_subsets_drop(subsets);
     return st;
 }
@@ -167,10 +209,18 @@ static gw_status write_png(gw_ctx *ctx, const gw_doc *doc, long page, const char
     cairo_scale(cr, k, k);
     paint_page(cr, p, NULL);
     cairo_status_t st = cairo_status(cr);
+    sink out;
+    if (!open_sink(ctx, &out, path, name)) {
+        cairo_destroy(cr);
+        cairo_surface_destroy(s);
+        return GW_ERR_SYSTEM;
+    }
     if (st == CAIRO_STATUS_SUCCESS)
-        st = cairo_surface_write_to_png(s, path);
+        st = cairo_surface_write_to_png_stream(s, write_sink, &out);
     cairo_destroy(cr);
     cairo_surface_destroy(s);
+    if (!close_sink(ctx, &out, name))
+        return GW_ERR_SYSTEM;
     if (st != CAIRO_STATUS_SUCCESS) {
         gw_error(ctx, (gw_pos){name, 0}, "cannot write: %s", cairo_status_to_string(st));
         return GW_ERR_SYSTEM;
@@ -182,11 +232,14 @@ static gw_status write_svg(gw_ctx *ctx, const gw_doc *doc, long page, const char
                            const char *name)
 {
     const gw_page *p = &doc->pages[page];
-    cairo_surface_t *s = cairo_svg_surface_create(path, p->width, p->height);
+    sink out;
+    if (!open_sink(ctx, &out, path, name))
+        return GW_ERR_SYSTEM;
+    cairo_surface_t *s = cairo_svg_surface_create_for_stream(write_sink, &out, p->width, p->height);
     cairo_svg_surface_set_document_unit(s, CAIRO_SVG_UNIT_PT);
     cairo_t *cr = cairo_create(s);
     paint_page(cr, p, NULL);
-    return finish(ctx, cr, s, name);
+    return finish(ctx, cr, s, &out, name);
 }
 
 static gw_status write_trace(gw_ctx *ctx, const gw_doc *doc, long page, const char *path,

@@ -234,3 +234,26 @@ def test_joint_seals_side_by_side_never_touching():
     assert runs[0][0] >= 28 - 0.5 and runs[-1][1] <= 184 + 0.5, 'within the type area: %r' % runs
     # the date under the last seal
     assert runs[-1][0] < (date.x0 + date.x1) / 2 < runs[-1][1], 'the last seal presses the date'
+
+
+def test_write_failing_midway_keeps_the_previous_output():
+    # The render starts writing, then the file-size limit stops it: the old output stays whole
+    # and no temporary file is left behind.
+    import resource
+    import signal
+    d = tmpdir()
+    out = os.path.join(d, 'seed.pdf')
+    with open(out, 'wb') as f:
+        f.write(b'previous output')
+
+    def limit():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (20000, 20000))
+
+    r = subprocess.run([GONGWEN, 'render', SEED, '-o', out], capture_output=True, text=True,
+                       preexec_fn=limit, timeout=60)
+    assert r.returncode == 3, (r.returncode, r.stderr)
+    assert r.stderr.startswith(out + ': error: '), r.stderr
+    with open(out, 'rb') as f:
+        assert f.read() == b'previous output'
+    assert os.listdir(d) == ['seed.pdf'], os.listdir(d)
