@@ -26,10 +26,10 @@ char *gw_xstrndup(const char *s, size_t n);
 char *gw_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Grows an array by one element: GW_PUSH(items, n, cap) returns a pointer to the new slot. */
-#define GW_PUSH(arr, n, cap)                                                                   \
-    (((n) == (cap) ? ((cap) = (cap) ? (cap) * 2 : 8,                                            \
-                      (arr) = gw_xrealloc((arr), (cap) * sizeof *(arr)))                        \
-                   : 0),                                                                        \
+#define GW_PUSH(arr, n, cap)                                                                       \
+    (((n) == (cap)                                                                                 \
+          ? ((cap) = (cap) ? (cap)*2 : 8, (arr) = gw_xrealloc((arr), (cap) * sizeof *(arr)))       \
+          : 0),                                                                                    \
      &(arr)[(n)++])
 
 typedef struct gw_buf {

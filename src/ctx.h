@@ -12,12 +12,12 @@ struct gw_ctx {
     double png_dpi;
     bool timings;
     double last_mark; /* seconds, CLOCK_MONOTONIC */
-    char **params; /* NAME=VALUE */
+    char **params;    /* NAME=VALUE */
     size_t n_params;
-    struct gw_schema *source;          /* source.c: schema/source.rng */
-    struct gw_transform_stage *xform;  /* transform.c: the compiled stylesheets */
-    struct gw_schema *layout;          /* schema/layout.rng, the stylesheets' contract */
-    struct gw_fonts *fonts;            /* fonts.c: fontconfig and the Pango font map */
+    struct gw_schema *source;         /* source.c: schema/source.rng */
+    struct gw_transform_stage *xform; /* transform.c: the compiled stylesheets */
+    struct gw_schema *layout;         /* schema/layout.rng, the stylesheets' contract */
+    struct gw_fonts *fonts;           /* fonts.c: fontconfig and the Pango font map */
 };
 
 #endif

@@ -8,7 +8,7 @@ struct gw_image {
     char *path;
     cairo_surface_t *bitmap; /* PNG */
     RsvgHandle *svg;
-    double width, height;    /* natural size, for scaling */
+    double width, height; /* natural size, for scaling */
 };
 
 static bool has_suffix(const char *s, const char *suffix)

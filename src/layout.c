@@ -151,8 +151,8 @@ static gw_style style_attrs(reader *r, xmlNodePtr n, gw_style parent)
     char *size = attr(n, "size");
     if (size) {
         gw_len len;
-        if (!parse_len(size, &len) || (len.unit != GW_PT && len.unit != GW_MM) ||
-            len.value <= 0 || len.value > 1000)
+        if (!parse_len(size, &len) || (len.unit != GW_PT && len.unit != GW_MM) || len.value <= 0 ||
+            len.value > 1000)
             fail(r, n, "\"%s\" is not a font size in pt or mm (up to 1000 pt)", size);
         else
             s.size = len.unit == GW_PT ? len.value : len.value * GW_PT_PER_MM;

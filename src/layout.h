@@ -20,8 +20,8 @@ typedef struct gw_len {
 typedef enum { GW_LEFT, GW_CENTER, GW_RIGHT, GW_JUSTIFY, GW_DISTRIBUTE } gw_align;
 
 typedef struct gw_style {
-    int face; /* index into gw_layout.faces */
-    double size; /* pt */
+    int face;       /* index into gw_layout.faces */
+    double size;    /* pt */
     uint32_t color; /* 0xRRGGBB */
 } gw_style;
 
@@ -65,23 +65,23 @@ typedef struct gw_block {
     gw_block_kind kind;
     int line; /* source line, 0 when unknown */
     gw_style style;
-    gw_len before; /* space above */
+    gw_len before;        /* space above */
     bool before_from_ink; /* measured from the last text's em box, not from its line cell */
-    gw_len at; /* absolute position below the top of the type area */
+    gw_len at;            /* absolute position below the top of the type area */
     bool keep_with_next, keep_together, keep_with_previous;
-    bool break_before; /* starts a new page */
-    bool landscape;    /* on pages turned a quarter, with the blocks around it that are too */
-    bool fixed;        /* placed where `at` says, without moving the flow on */
-    bool before_to_ink; /* `before` reaches the em box's top, not the line cell's */
+    bool break_before;    /* starts a new page */
+    bool landscape;       /* on pages turned a quarter, with the blocks around it that are too */
+    bool fixed;           /* placed where `at` says, without moving the flow on */
+    bool before_to_ink;   /* `before` reaches the em box's top, not the line cell's */
     bool beside_previous; /* one line, centred beside the previous block */
     bool beside_last;     /* one line, level with the previous block's last line */
     gw_len gap;           /* columns: space between them; column: between its lines */
     bool equal;           /* columns: equal shares of the type area, not their natural widths */
     /* table */
-    double *widths;       /* relative column widths */
+    double *widths; /* relative column widths */
     size_t n_widths;
     gw_len rule, padding, pitch;
-    bool header;          /* tr: a header row, repeated on every page the table runs onto */
+    bool header; /* tr: a header row, repeated on every page the table runs onto */
     /* A flow block with fallback="X" is dropped when the block after it would not begin on
      * the first page; colophon blocks with when="X" appear only then (addressees that move
      * to the colophon, §7.3.2). */
@@ -91,10 +91,10 @@ typedef struct gw_block {
     gw_text text;
     gw_align align;
     gw_len indent, left, right, hang, shift, max_width;
-    bool grid; /* characters advance one grid character (1ch) */
-    bool cell_em; /* the line cell is the em box itself, no leading */
+    bool grid;         /* characters advance one grid character (1ch) */
+    bool cell_em;      /* the line cell is the em box itself, no leading */
     bool fit_compress; /* one line, compressed horizontally to max_width */
-    bool balance; /* lines of equal length */
+    bool balance;      /* lines of equal length */
     int outline_level; /* -1: not in the outline */
     char *outline_title;
     /* row */

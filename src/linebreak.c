@@ -196,8 +196,7 @@ size_t gw_lb_balance(const gw_lb_cluster *c, size_t n, double width, gw_lb_line 
     return m;
 }
 
-double gw_lb_place(const gw_lb_cluster *c, gw_lb_line line, double width, bool justify,
-                   double *x)
+double gw_lb_place(const gw_lb_cluster *c, gw_lb_line line, double width, bool justify, double *x)
 {
     size_t n = line.end - line.start;
     const gw_lb_cluster *lc = c + line.start;

@@ -23,12 +23,12 @@ typedef enum {
 } gw_punct;
 
 typedef struct gw_lb_cluster {
-    double advance;     /* natural advance */
-    bool break_before;  /* a line may begin with this cluster */
+    double advance;    /* natural advance */
+    bool break_before; /* a line may begin with this cluster */
     gw_punct punct;
-    bool prefer;        /* a good place to begin a line (a title's 关于, 的通知) */
-    double penalty;     /* what breaking before it costs a balanced title: inside a word */
-    bool space;         /* a space: dropped where a line ends */
+    bool prefer;    /* a good place to begin a line (a title's 关于, 的通知) */
+    double penalty; /* what breaking before it costs a balanced title: inside a word */
+    bool space;     /* a space: dropped where a line ends */
 } gw_lb_cluster;
 
 typedef struct gw_lb_line {
@@ -52,8 +52,7 @@ size_t gw_lb_balance(const gw_lb_cluster *c, size_t n, double width, gw_lb_line 
  * edge of cluster i's glyphs from the line's start. Lines that are too long are compressed at
  * their punctuation; lines that are short are spread when justify (and not the last line).
  * Returns the width the line takes. */
-double gw_lb_place(const gw_lb_cluster *c, gw_lb_line line, double width, bool justify,
-                   double *x);
+double gw_lb_place(const gw_lb_cluster *c, gw_lb_line line, double width, bool justify, double *x);
 
 /* The punctuation class of a character (full-width Chinese punctuation only). */
 gw_punct gw_lb_punct_of(unsigned codepoint);

@@ -61,7 +61,9 @@ static bool parse_format(const char *name, gw_format *format)
     static const struct {
         const char *name;
         gw_format format;
-    } formats[] = {{"pdf", GW_FORMAT_PDF}, {"png", GW_FORMAT_PNG}, {"svg", GW_FORMAT_SVG},
+    } formats[] = {{"pdf", GW_FORMAT_PDF},
+                   {"png", GW_FORMAT_PNG},
+                   {"svg", GW_FORMAT_SVG},
                    {"trace", GW_FORMAT_TRACE}};
     for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
         if (strcmp(name, formats[i].name) == 0) {
@@ -146,18 +148,17 @@ static int run(const char *command, const char *const *files, size_t n_files, co
 
 int main(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"output", required_argument, NULL, 'o'},
-        {"format", required_argument, NULL, 'f'},
-        {"param", required_argument, NULL, 'p'},
-        {"font-dir", required_argument, NULL, OPT_FONT_DIR},
-        {"dpi", required_argument, NULL, OPT_DPI},
-        {"datadir", required_argument, NULL, OPT_DATADIR},
-        {"jobs", required_argument, NULL, 'j'},
-        {"shard", required_argument, NULL, OPT_SHARD},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
-        {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"output", required_argument, NULL, 'o'},
+                                             {"format", required_argument, NULL, 'f'},
+                                             {"param", required_argument, NULL, 'p'},
+                                             {"font-dir", required_argument, NULL, OPT_FONT_DIR},
+                                             {"dpi", required_argument, NULL, OPT_DPI},
+                                             {"datadir", required_argument, NULL, OPT_DATADIR},
+                                             {"jobs", required_argument, NULL, 'j'},
+                                             {"shard", required_argument, NULL, OPT_SHARD},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {"version", no_argument, NULL, 'V'},
+                                             {NULL, 0, NULL, 0}};
     const char *output = NULL;
     gw_format format = GW_FORMAT_PDF;
     const char *ext = "pdf";

@@ -39,8 +39,8 @@ static void paint_run(cairo_t *cr, const gw_glyph_run *run, cairo_font_options_t
     cairo_text_cluster_t *clusters = gw_xcalloc(run->n_clusters, sizeof *clusters);
     for (size_t i = 0; i < run->n_clusters; i++)
         clusters[i] = (cairo_text_cluster_t){run->clusters[i].bytes, run->clusters[i].glyphs};
-    cairo_show_text_glyphs(cr, run->text, (int)run->text_len, glyphs, (int)run->n_glyphs,
-                           clusters, (int)run->n_clusters, 0);
+    cairo_show_text_glyphs(cr, run->text, (int)run->text_len, glyphs, (int)run->n_glyphs, clusters,
+                           (int)run->n_clusters, 0);
     free(clusters);
     free(glyphs);
     cairo_restore(cr);
@@ -120,8 +120,7 @@ static bool close_sink(gw_ctx *ctx, sink *s, const char *name)
     return !s->err;
 }
 
-static gw_status finish(gw_ctx *ctx, cairo_t *cr, cairo_surface_t *s, sink *out,
-                        const char *name)
+static gw_status finish(gw_ctx *ctx, cairo_t *cr, cairo_surface_t *s, sink *out, const char *name)
 {
     cairo_status_t st = cairo_status(cr);
     cairo_destroy(cr);
@@ -201,8 +200,8 @@ static gw_status write_png(gw_ctx *ctx, const gw_doc *doc, long page, const char
 {
     const gw_page *p = &doc->pages[page];
     double k = ctx->png_dpi / 72.0;
-    cairo_surface_t *s = cairo_image_surface_create(
-        CAIRO_FORMAT_RGB24, (int)lround(p->width * k), (int)lround(p->height * k));
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)lround(p->width * k),
+                                                    (int)lround(p->height * k));
     cairo_t *cr = cairo_create(s);
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_paint(cr);

@@ -26,8 +26,8 @@ gw_status gw_trace_write(gw_ctx *ctx, const gw_doc *doc, FILE *out, const char *
                     fprintf(out, "  vrule x=%.2f y=%.2f..%.2f thickness=%.2f color=#%06X\n",
                             MM(r->x0), MM(r->y), MM(r->y1), MM(r->thickness), (unsigned)r->color);
                 else
-                    fprintf(out, "  rule x=%.2f..%.2f y=%.2f thickness=%.2f color=#%06X\n", MM(r->x0),
-                        MM(r->x1), MM(r->y), MM(r->thickness), (unsigned)r->color);
+                    fprintf(out, "  rule x=%.2f..%.2f y=%.2f thickness=%.2f color=#%06X\n",
+                            MM(r->x0), MM(r->x1), MM(r->y), MM(r->thickness), (unsigned)r->color);
             } else {
                 const gw_glyph_run *r = &it->u.run;
                 fprintf(out,

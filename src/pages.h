@@ -95,7 +95,7 @@ typedef struct gw_doc {
     gw_outline_entry *outline;
     size_t n_outline, cap_outline;
     char *title, *author, *subject, *keywords, *creator;
-    char *date; /* ISO 8601 date and time for the PDF's creation date */
+    char *date;   /* ISO 8601 date and time for the PDF's creation date */
     char **roles; /* face roles, named by the runs */
     size_t n_roles;
     gw_font **fonts; /* owned */

@@ -317,8 +317,7 @@ static gw_status write_outputs(gw_ctx *ctx, const gw_backend *be, const gw_doc *
     return st;
 }
 
-gw_status gw_render(gw_ctx *ctx, const char *source_path, const char *output_path,
-                    gw_format format)
+gw_status gw_render(gw_ctx *ctx, const char *source_path, const char *output_path, gw_format format)
 {
     const gw_backend *be = gw_backend_lookup(format);
     if (!be) {

@@ -16,7 +16,7 @@ typedef struct error_sink {
     gw_ctx *ctx;
     int reported;
     int limit;
-    const char *path; /* for errors that libxml2 gives without a file */
+    const char *path;  /* for errors that libxml2 gives without a file */
     bool source_lines; /* the document is made in memory: its lines are its `line` attributes */
 } error_sink;
 
@@ -158,8 +158,8 @@ xmlDocPtr gw_xml_read_memory(gw_ctx *ctx, const char *data, size_t size, const c
     xmlSetExternalEntityLoader(refuse_external_entity);
     int before = ctx->errors;
     /* BIG_LINES: line numbers past 65 535 stay right in messages. */
-    xmlDocPtr doc =
-        xmlCtxtReadMemory(pctxt, data, (int)size, path, NULL, XML_PARSE_NONET | XML_PARSE_BIG_LINES);
+    xmlDocPtr doc = xmlCtxtReadMemory(pctxt, data, (int)size, path, NULL,
+                                      XML_PARSE_NONET | XML_PARSE_BIG_LINES);
     xmlSetExternalEntityLoader(old_loader);
     xmlSetStructuredErrorFunc(NULL, NULL);
     if (doc && (!pctxt->wellFormed || ctx->errors > before)) {

@@ -96,7 +96,8 @@ static cairo_font_face_t *make_subset(const char *file, int index, hb_set_t *gly
     }
     cairo_font_face_t *cf = cairo_ft_font_face_create_for_ft_face(ft, 0);
     face_data *d = malloc(sizeof *d);
-    if (!d || cairo_font_face_set_user_data(cf, &face_key, d, release_face) != CAIRO_STATUS_SUCCESS) {
+    if (!d ||
+        cairo_font_face_set_user_data(cf, &face_key, d, release_face) != CAIRO_STATUS_SUCCESS) {
         free(d);
         cairo_font_face_destroy(cf);
         FT_Done_Face(ft);

@@ -48,7 +48,8 @@ static void flush_messages(message_sink *sink)
          line = strtok_r(NULL, "\n", &save)) {
         /* libxslt follows each refusal with lines of its own that say it again. */
         static const char *const echoes[] = {"xsl:message", "No result", "runtime error: file",
-                                             "Local file read for", "xsltLoadDocument: read rights"};
+                                             "Local file read for",
+                                             "xsltLoadDocument: read rights"};
         bool echo = !*line;
         for (size_t e = 0; e < sizeof echoes / sizeof echoes[0]; e++)
             echo = echo || strncmp(line, echoes[e], strlen(echoes[e])) == 0;
@@ -94,8 +95,9 @@ static int read_allowed(xsltSecurityPrefsPtr sec, xsltTransformContextPtr tc, co
     int ok = real && (below(real, scope->source_dir) || below(real, scope->stylesheets_dir));
     free(real);
     if (!ok)
-        xsltTransformError(tc, NULL, NULL, "document() may not read %s: only files beside the "
-                                           "source or the stylesheets\n",
+        xsltTransformError(tc, NULL, NULL,
+                           "document() may not read %s: only files beside the "
+                           "source or the stylesheets\n",
                            value);
     return ok;
 }

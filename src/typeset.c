@@ -50,14 +50,14 @@ typedef struct typesetter {
     double y, ink_bottom;
     bool page_empty;
     double prev_top, prev_bottom; /* the last block's extent on the current page */
-    bool quiet; /* looking ahead: the real pass reports what goes wrong */
-    area area;      /* of the current page */
-    bool landscape; /* the current page is turned for a wide table */
-    bool landscape_done; /* a landscape block ended: the next block starts a portrait page */
-    const char *relocated; /* the fallback taken: its blocks left out, its colophon blocks in */
+    bool quiet;                   /* looking ahead: the real pass reports what goes wrong */
+    area area;                    /* of the current page */
+    bool landscape;               /* the current page is turned for a wide table */
+    bool landscape_done;    /* a landscape block ended: the next block starts a portrait page */
+    const char *relocated;  /* the fallback taken: its blocks left out, its colophon blocks in */
     size_t first_line_page; /* where the last block placed began */
-    double carried_before; /* the space of a block left out, for the next one */
-    gunichar last_missing; /* the last character reported missing, and where */
+    double carried_before;  /* the space of a block left out, for the next one */
+    gunichar last_missing;  /* the last character reported missing, and where */
     int last_missing_line;
 } typesetter;
 
@@ -109,8 +109,8 @@ static void add_image(typesetter *T, const gw_block *b, set_line *sl, double x, 
     memset(it, 0, sizeof *it);
     it->kind = GW_ITEM_IMAGE;
     it->line = b->line;
-    it->u.image = (gw_placed_image){img, x, y, len(T, b->width, b->style.size),
-                                    len(T, b->height, b->style.size), b->multiply};
+    it->u.image = (gw_placed_image){
+        img, x, y, len(T, b->width, b->style.size), len(T, b->height, b->style.size), b->multiply};
 }
 
 /* Where a box of width w goes in a measure of width avail: left or right `inset` in, or centred. */
@@ -119,7 +119,8 @@ static double side_x(gw_align align, double avail, double inset, double w)
     return align == GW_RIGHT ? avail - inset - w : align == GW_CENTER ? (avail - w) / 2 : inset;
 }
 
-static void fail(typesetter *T, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void fail(typesetter *T, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static void fail(typesetter *T, int line, const char *fmt, ...)
 {
     if (T->quiet)
@@ -240,12 +241,12 @@ static void shape(const typesetter *T, PangoLayout *lay, PangoLayoutLine *line, 
             int m = 0; /* glyphs in this cluster */
             double adv = 0;
             while (k + m < n && gs->log_clusters[rtl ? n - 1 - (k + m) : k + m] == start) {
-                adv += (double)gs->glyphs[rtl ? n - 1 - (k + m) : k + m].geometry.width /
-                       PANGO_SCALE;
+                adv +=
+                    (double)gs->glyphs[rtl ? n - 1 - (k + m) : k + m].geometry.width / PANGO_SCALE;
                 m++;
             }
-            int next = k + m < n ? gs->log_clusters[rtl ? n - 1 - (k + m) : k + m]
-                                 : gi->item->length;
+            int next =
+                k + m < n ? gs->log_clusters[rtl ? n - 1 - (k + m) : k + m] : gi->item->length;
             int byte = gi->item->offset + start;
             gunichar cp = g_utf8_get_char(text + byte);
             gw_punct punct = gw_lb_punct_of(cp);
@@ -324,8 +325,8 @@ static void emit_line(typesetter *T, const gw_text *t, const shaped *s, gw_lb_li
                     g_unichar_to_utf8(c, utf8);
                     /* Once per character and source line is enough. */
                     if (c != T->last_missing || out->line != T->last_missing_line)
-                        fail(T, out->line, "no font has the character U+%04X \"%s\"",
-                             (unsigned)c, utf8);
+                        fail(T, out->line, "no font has the character U+%04X \"%s\"", (unsigned)c,
+                             utf8);
                     T->last_missing = c;
                     T->last_missing_line = out->line;
                 } else if (info->glyph != PANGO_GLYPH_EMPTY) {
@@ -506,8 +507,12 @@ static void set_row(typesetter *T, const gw_block *b, line_list *out)
         if (x < prev_right - EPS || x + w > T->area.w + EPS || x < -EPS)
             fail(T, b->line, "the parts of this line do not fit side by side in the type area");
         prev_right = x + w;
-        gw_block cell = {.kind = GW_BLOCK_PARA, .style = b->style, .text = c->text,
-                         .grid = b->grid, .align = GW_LEFT, .outline_level = -1};
+        gw_block cell = {.kind = GW_BLOCK_PARA,
+                         .style = b->style,
+                         .text = c->text,
+                         .grid = b->grid,
+                         .align = GW_LEFT,
+                         .outline_level = -1};
         line_list tmp = {0};
         set_para(T, &cell, x, INFINITY, &tmp);
         for (size_t k = 0; k < tmp.n; k++) {
@@ -635,10 +640,10 @@ static void set_columns(typesetter *T, const gw_block *b, line_list *out)
             const gw_block *p = &col->children[i];
             if (p->kind != GW_BLOCK_PARA)
                 continue; /* images lie over the column once it stands */
-            set_para(T, p, 0, p->align == GW_DISTRIBUTE || p->align == GW_CENTER ||
-                                      p->align == GW_RIGHT
-                                  ? widths[c]
-                                  : INFINITY,
+            set_para(T, p, 0,
+                     p->align == GW_DISTRIBUTE || p->align == GW_CENTER || p->align == GW_RIGHT
+                         ? widths[c]
+                         : INFINITY,
                      &cols[c]);
         }
         for (size_t k = 0; k < cols[c].n; k++)
@@ -720,8 +725,7 @@ static void set_block(typesetter *T, const gw_block *b, line_list *out)
         sl->base = 0;
         double w = len(T, b->width, b->style.size);
         sl->width = w;
-        add_image(T, b, sl, side_x(b->align, T->area.w, len(T, b->inset, b->style.size), w),
-                  0);
+        add_image(T, b, sl, side_x(b->align, T->area.w, len(T, b->inset, b->style.size), w), 0);
         break;
     }
     case GW_BLOCK_RULE:
@@ -811,8 +815,8 @@ static void put_rule(typesetter *T, size_t pg, const gw_block *b, double y)
     double x0 = T->area.left + (T->area.w - len_pt) / 2;
     gw_item it = {.kind = GW_ITEM_RULE, .line = b->line};
     double yy = T->area.top + y;
-    it.u.rule = (gw_rule){x0, x0 + len_pt, yy, len(T, b->thickness, b->style.size),
-                          b->style.color, yy};
+    it.u.rule =
+        (gw_rule){x0, x0 + len_pt, yy, len(T, b->thickness, b->style.size), b->style.color, yy};
     push_item(T, pg, it);
 }
 
@@ -864,8 +868,8 @@ static void place_aside(typesetter *T, const gw_block *b)
 /* A table row set into cells: each cell's lines, and the row's height. */
 typedef struct table_row {
     line_list *cells;
-    double *x;      /* left edge of each cell, from the table's left */
-    double *w;      /* width of each cell */
+    double *x; /* left edge of each cell, from the table's left */
+    double *w; /* width of each cell */
     size_t n;
     double height;
 } table_row;
@@ -888,9 +892,12 @@ static void set_table_row(typesetter *T, const gw_block *table, const gw_block *
         size_t end = col + (size_t)c->span < n_cols ? col + (size_t)c->span : n_cols;
         out->x[i] = col_x[col];
         out->w[i] = col_x[end] - col_x[col];
-        gw_block p = {.kind = GW_BLOCK_PARA, .style = c->text.n_spans ? c->text.spans[0].style
-                                                                     : tr->style,
-                      .text = c->text, .align = c->align, .outline_level = -1, .line = tr->line};
+        gw_block p = {.kind = GW_BLOCK_PARA,
+                      .style = c->text.n_spans ? c->text.spans[0].style : tr->style,
+                      .text = c->text,
+                      .align = c->align,
+                      .outline_level = -1,
+                      .line = tr->line};
         set_para(T, &p, out->x[i] + pad, out->w[i] - 2 * pad, &out->cells[i]);
         double h = 0;
         for (size_t k = 0; k < out->cells[i].n; k++) {
@@ -933,12 +940,12 @@ static void put_table_row(typesetter *T, const gw_block *table, table_row *r, do
             put_line(T, T->page, &r->cells[i].v[k], ly);
             ly += r->cells[i].v[k].cell;
         }
-        it.u.rule = (gw_rule){left + r->x[i], left + r->x[i], top + y, thick,
-                              table->style.color, top + y + r->height};
+        it.u.rule = (gw_rule){left + r->x[i], left + r->x[i],     top + y,
+                              thick,          table->style.color, top + y + r->height};
         push_item(T, T->page, it);
     }
-    it.u.rule = (gw_rule){left + width, left + width, top + y, thick, table->style.color,
-                          top + y + r->height};
+    it.u.rule = (gw_rule){left + width, left + width,       top + y,
+                          thick,        table->style.color, top + y + r->height};
     push_item(T, T->page, it);
 }
 
@@ -946,8 +953,9 @@ static void close_table(typesetter *T, const gw_block *table, double y, double w
 {
     double left = T->area.left, top = T->area.top;
     gw_item it = {.kind = GW_ITEM_RULE, .line = table->line};
-    it.u.rule = (gw_rule){left, left + width, top + y, len(T, table->rule, table->style.size),
-                          table->style.color, top + y};
+    it.u.rule = (gw_rule){
+        left,   left + width, top + y, len(T, table->rule, table->style.size), table->style.color,
+        top + y};
     push_item(T, T->page, it);
 }
 
@@ -1150,9 +1158,8 @@ static void flow_block(typesetter *T, const gw_block *blocks, size_t n_blocks, s
         /* `before` measured from the last ink (from="ink") and to this block's em-box top
          * (to="ink"), so that it is the visible gap. */
         const set_line *first = &ll.v[0];
-        double em_gap = b->before_to_ink && !first->image
-                            ? first->base - T->L->em_top * first->size
-                            : 0;
+        double em_gap =
+            b->before_to_ink && !first->image ? first->base - T->L->em_top * first->size : 0;
         T->y = (b->before_from_ink ? T->ink_bottom : T->y) + before - em_gap;
         before = 0;
     }
@@ -1176,8 +1183,8 @@ static void flow_block(typesetter *T, const gw_block *blocks, size_t n_blocks, s
         if (k == 0 || T->page_empty)
             T->prev_top = T->y;
         put_line(T, T->page, sl, T->y);
-        T->ink_bottom = sl->image ? T->y + sl->cell
-                                  : T->y + sl->base + (1 - T->L->em_top) * sl->size;
+        T->ink_bottom =
+            sl->image ? T->y + sl->cell : T->y + sl->base + (1 - T->L->em_top) * sl->size;
         T->y += sl->cell;
         T->page_empty = false;
     }
