@@ -104,6 +104,22 @@ static bool attr_is(xmlNodePtr n, const char *name, const char *value)
     return is;
 }
 
+/* A required number within [min, max]. */
+static double number_attr(reader *r, xmlNodePtr n, const char *name, double min, double max)
+{
+    char *v = attr(n, name);
+    char *end = NULL;
+    double d = v ? strtod(v, &end) : NAN;
+    if (!v || end == v || *end || !(d >= min && d <= max)) {
+        char *msg = gw_xasprintf("%s must be a number from %g to %g", name, min, max);
+        fail(r, n, "%s", msg);
+        free(msg);
+        d = min;
+    }
+    free(v);
+    return d;
+}
+
 static bool bool_attr(xmlNodePtr n, const char *name)
 {
     return attr_is(n, name, "yes");
@@ -376,12 +392,17 @@ static void read_block(reader *r, xmlNodePtr n, gw_style parent, gw_block *b)
         b->align = align_attr(r, n, "align", GW_CENTER);
         b->max_width = len_attr(r, n, "max-width");
         b->equal = bool_attr(n, "equal");
+        if (xmlHasProp(n, BAD_CAST "shares"))
+            b->shares = (int)number_attr(r, n, "shares", 1, 100);
+        b->top_aligned = attr_is(n, "valign", "top");
         read_children(r, n, b->style, &b->children, &b->n_children);
         for (size_t i = 0; i < b->n_children; i++) {
             gw_block_kind k = b->children[i].kind;
             if (outer ? k != GW_BLOCK_COLUMN : (k != GW_BLOCK_PARA && k != GW_BLOCK_IMAGE))
                 fail(r, n, "<%s> holds the wrong kind of block", outer ? "columns" : "column");
         }
+        if (outer && b->shares && (size_t)b->shares < b->n_children)
+            fail(r, n, "<columns> has more columns than shares%s", "");
     } else if (is_el(n, "group")) {
         b->kind = GW_BLOCK_GROUP;
         b->align = align_attr(r, n, "align", GW_LEFT);
@@ -394,22 +415,6 @@ static void read_block(reader *r, xmlNodePtr n, gw_style parent, gw_block *b)
         b->kind = GW_BLOCK_RULE; /* harmless placeholder; the failure stops the render */
         fail(r, n, "unknown layout element <%s>", (const char *)n->name);
     }
-}
-
-/* A required number within [min, max]. */
-static double number_attr(reader *r, xmlNodePtr n, const char *name, double min, double max)
-{
-    char *v = attr(n, name);
-    char *end = NULL;
-    double d = v ? strtod(v, &end) : NAN;
-    if (!v || end == v || *end || !(d >= min && d <= max)) {
-        char *msg = gw_xasprintf("%s must be a number from %g to %g", name, min, max);
-        fail(r, n, "%s", msg);
-        free(msg);
-        d = min;
-    }
-    free(v);
-    return d;
 }
 
 /* A required length in pt (mm or pt in the layout). */

@@ -77,6 +77,8 @@ typedef struct gw_block {
     bool beside_last;     /* one line, level with the previous block's last line */
     gw_len gap;           /* columns: space between them; column: between its lines */
     bool equal;           /* columns: equal shares of the type area, not their natural widths */
+    int shares;           /* columns: the type area divided into this many shares (0: one each) */
+    bool top_aligned;     /* columns: each column from the box's top, not centred on the tallest */
     /* table */
     double *widths; /* relative column widths */
     size_t n_widths;

@@ -16,11 +16,12 @@
 /* One line of text (or a row of cells) before it is given its place on a page. Item
  * positions are relative to the left edge of the type area and to the baseline. */
 typedef struct set_line {
-    bool image;   /* a box (an image, columns), not a line of text: its ink fills the cell */
-    double cell;  /* height of the line's cell */
-    double base;  /* baseline below the top of the cell */
-    double size;  /* em size, for the em box */
-    double width; /* logical width */
+    bool image;       /* a box (an image, columns), not a line of text: its ink fills the cell */
+    double cell;      /* height of the line's cell */
+    double base;      /* baseline below the top of the cell */
+    double size;      /* em size, for the em box */
+    double width;     /* logical width */
+    double ink_depth; /* ink below the cell's top when deeper than the cell (hung seals) */
     gw_item *items;
     size_t n_items, cap_items;
     int line;
@@ -620,7 +621,7 @@ static void set_columns(typesetter *T, const gw_block *b, line_list *out)
         /* Natural widths first (or equal shares of the type area), then every line set again
          * at the column's width. */
         if (b->equal) {
-            widths[c] = T->area.w / (double)nc;
+            widths[c] = T->area.w / (double)(b->shares ? (size_t)b->shares : nc);
         } else {
             for (size_t i = 0; i < col->n_children; i++) {
                 if (col->children[i].kind != GW_BLOCK_PARA)
@@ -664,7 +665,8 @@ static void set_columns(typesetter *T, const gw_block *b, line_list *out)
     for (size_t c = 0; c < nc; c++) {
         const gw_block *col = &b->children[c];
         double gap = len(T, col->gap, col->style.size);
-        double y = (tallest - heights[c]) / 2; /* each column centred on the tallest */
+        /* each column centred on the tallest, or all from the top (names on one line) */
+        double y = b->top_aligned ? 0 : (tallest - heights[c]) / 2;
         double top = y;
         for (size_t k = 0; k < cols[c].n; k++) {
             set_line *l = &cols[c].v[k];
@@ -687,8 +689,11 @@ static void set_columns(typesetter *T, const gw_block *b, line_list *out)
             if (im->kind != GW_BLOCK_IMAGE)
                 continue;
             double w = len(T, im->width, im->style.size);
-            add_image(T, im, sl, x0 + (x + widths[c] / 2) * scale - w / 2,
-                      top + len(T, im->top, im->style.size));
+            double im_top = top + len(T, im->top, im->style.size);
+            add_image(T, im, sl, x0 + (x + widths[c] / 2) * scale - w / 2, im_top);
+            double im_bottom = im_top + len(T, im->height, im->style.size);
+            if (im_bottom > sl->ink_depth)
+                sl->ink_depth = im_bottom;
         }
         x += widths[c] + (b->equal ? 0 : len(T, b->gap, b->style.size));
         free_lines(&cols[c], true);
@@ -1183,8 +1188,8 @@ static void flow_block(typesetter *T, const gw_block *blocks, size_t n_blocks, s
         if (k == 0 || T->page_empty)
             T->prev_top = T->y;
         put_line(T, T->page, sl, T->y);
-        T->ink_bottom =
-            sl->image ? T->y + sl->cell : T->y + sl->base + (1 - T->L->em_top) * sl->size;
+        T->ink_bottom = sl->image ? T->y + fmax(sl->cell, sl->ink_depth)
+                                  : T->y + sl->base + (1 - T->L->em_top) * sl->size;
         T->y += sl->cell;
         T->page_empty = false;
     }

@@ -899,14 +899,17 @@
       <xsl:variable name="row" select="position()"/>
       <xsl:variable name="first" select="($row - 1) * $joint-seals-per-row + 1"/>
       <xsl:variable name="height" select="number(substring-before($closing/s:seal[1]/@width, 'mm'))"/>
-      <columns equal="yes" keep-together="yes">
+      <columns equal="yes" shares="{$joint-seals-per-row}" valign="top" align="right" keep-together="yes">
         <xsl:choose>
           <xsl:when test="$row = 1">
             <xsl:attribute name="keep-with-previous">yes</xsl:attribute>
             <xsl:attribute name="before"><xsl:value-of select="format-number($gap + $height div 2 - $centre, '0.###')"/>mm</xsl:attribute>
           </xsl:when>
           <xsl:otherwise>
-            <xsl:attribute name="before"><xsl:value-of select="format-number($height + $joint-seal-gap - $ln, '0.###')"/>mm</xsl:attribute>
+            <!-- from the bottom of the seals above (their ink), so that a row of names on
+                 two lines does not widen the space -->
+            <xsl:attribute name="from">ink</xsl:attribute>
+            <xsl:attribute name="before"><xsl:value-of select="format-number(number(substring-before($joint-seal-gap, 'mm')) + $height div 2 - $centre, '0.###')"/>mm</xsl:attribute>
           </xsl:otherwise>
         </xsl:choose>
         <xsl:call-template name="src"/>

@@ -200,14 +200,21 @@ def test_landscape_table_pages_turn_their_head_to_the_binding_or_the_edge():
             assert (w.x0 > 150) == (side == 'right'), 'page number on the %s: %r' % (side, w)
 
 
-def test_joint_seals_side_by_side_never_touching():
-    # §7.3.5.1, joint issuance with seals: signatures side by side, each under its own seal,
-    # the date under the last; the seals never touch and stay within the type area; the first
-    # row's tops within one line of the text.
+EXTRA_ORGANS = ('示例省卫生健康委员会', '示例省民政厅', '示例省科学技术厅')
+
+
+def joint_sealed(n):
+    """lianhe-tongzhi with n organs (3 or more), each signature under its own seal."""
     with open(os.path.join(ROOT, 'sources', 'lianhe-tongzhi.xml'), encoding='utf-8') as f:
         s = f.read()
+    extra = EXTRA_ORGANS[:n - 3]
+    s = s.replace('    <organ>示例省财政厅</organ>\n', '    <organ>示例省财政厅</organ>\n' +
+                  ''.join('    <organ>%s</organ>\n' % o for o in extra))
+    s = s.replace('    <signature>示例省财政厅</signature>\n',
+                  '    <signature>示例省财政厅</signature>\n' +
+                  ''.join('    <signature>%s</signature>\n' % o for o in extra))
     seal = os.path.join(ROOT, 'sources', 'images', 'seal.svg')
-    seals = ''.join('    <seal src="%s" width="40mm"/>\n' % seal for _ in range(3))
+    seals = ''.join('    <seal src="%s" width="40mm"/>\n' % seal for _ in range(n))
     s = s.replace('    <date>2024-04-10</date>\n', '    <date>2024-04-10</date>\n' + seals)
     d = tmpdir()
     src = os.path.join(d, 'j.xml')
@@ -216,24 +223,88 @@ def test_joint_seals_side_by_side_never_touching():
     out = os.path.join(d, 'j.pdf')
     r = gw('render', src, '-o', out)
     assert r.returncode == 0, r.stderr
-    words = pp.words(out)
-    (date,) = [w for w in words if '2024年4月10日' in w.text and w.y1 < 250]
-    page = date.page
+    return out, ('示例省教育厅', '示例省人力资源和社会保障厅', '示例省财政厅') + extra
+
+
+def ink_runs(flags, to_mm):
+    """(start, end) in mm of the runs of True in flags."""
+    runs, start = [], None
+    for i, on in enumerate(list(flags) + [False]):
+        if on and start is None:
+            start = i
+        elif not on and start is not None:
+            runs.append((to_mm(start), to_mm(i)))
+            start = None
+    return runs
+
+
+def seal_rows(out, page):
+    """The seals' red ink on a page, as rows (top, bottom) each with its columns (left, right)."""
     img = pp.raster(out, page, dpi=100)
     mask = img.mask('red')
-    # the seals: red ink columns separated by white gaps, three of them
-    cols = [any(mask[y * img.width + x] for y in range(img.height)) for x in range(img.width)]
-    runs, start = [], None
-    for x, on in enumerate(cols + [False]):
-        if on and start is None:
-            start = x
-        elif not on and start is not None:
-            runs.append((img.mm(start), img.mm(x)))
-            start = None
+    w, h = img.width, img.height
+    # below the red rule of page 1 (the mark) and above the colophon: the closing's band
+    rows = ink_runs([any(mask[y * w:(y + 1) * w]) for y in range(h)], img.mm)
+    rows = [(t, b) for t, b in rows if b - t > 20]  # a seal is 40 mm tall; rules are thin
+    result = []
+    for t, b in rows:
+        y0, y1 = round(img.px(t)), round(img.px(b))
+        cols = ink_runs([any(mask[y * w + x] for y in range(y0, y1)) for x in range(w)], img.mm)
+        result.append(((t, b), cols))
+    return result
+
+
+def signature_words(out, names):
+    words = pp.words(out)
+    found = []
+    for name in names:
+        hits = [w for w in words if w.text.startswith(name[:4]) and w.y1 < 250]
+        assert hits, 'signature %s not found' % name
+        found.append(hits[-1])
+    return found
+
+
+def test_joint_seals_side_by_side_never_touching():
+    # §7.3.5.1, joint issuance with seals: signatures side by side, each under its own seal,
+    # the date under the last; the seals never touch and stay within the type area; the names
+    # stand on one line (整齐排列), the date under the last name.
+    out, names = joint_sealed(3)
+    words = pp.words(out)
+    (date,) = [w for w in words if '2024年4月10日' in w.text and w.y1 < 250]
+    ((top, bottom), runs), = seal_rows(out, date.page)
     assert len(runs) == 3, 'three seals side by side, not touching: %r' % runs
     assert runs[0][0] >= 28 - 0.5 and runs[-1][1] <= 184 + 0.5, 'within the type area: %r' % runs
-    # the date under the last seal
     assert runs[-1][0] < (date.x0 + date.x1) / 2 < runs[-1][1], 'the last seal presses the date'
+    sigs = signature_words(out, names)
+    firsts = [w.y0 for w in sigs]
+    assert max(firsts) - min(firsts) < 0.2, 'the names on one line: %r' % sigs
+    assert date.y0 > max(w.y1 for w in sigs), 'the date below the names'
+
+
+def test_joint_seals_in_two_rows_keep_the_grid_and_never_touch():
+    # Five organs: three seals in the first row, two in the second; the rows never touch; the
+    # second row keeps the first row's column widths, set to the right, so that its seals stand
+    # under the first row's second and third and the last presses the date; each row's names
+    # share a line.
+    out, names = joint_sealed(5)
+    words = pp.words(out)
+    (date,) = [w for w in words if '2024年4月10日' in w.text and w.y1 < 250]
+    rows = seal_rows(out, date.page)
+    assert [len(cols) for _, cols in rows] == [3, 2], 'three seals, then two: %r' % rows
+    (t1, b1), first = rows[0]
+    (t2, b2), second = rows[1]
+    assert t2 > b1, 'the rows do not touch: %r' % rows
+    assert t2 - b1 < 225 / 22, 'the second row follows closely: %.1f mm' % (t2 - b1)
+    for lo, hi in first + second:
+        assert lo >= 28 - 0.5 and hi <= 184 + 0.5, 'within the type area: %r' % rows
+    for (l1, r1), (l2, r2) in zip(first[1:], second):
+        assert abs((l1 + r1) / 2 - (l2 + r2) / 2) < 1, 'on the first row\'s grid: %r' % rows
+    assert second[-1][0] < (date.x0 + date.x1) / 2 < second[-1][1], 'the last seal presses the date'
+    sigs = signature_words(out, names)
+    for row in (sigs[:3], sigs[3:]):
+        tops = [w.y0 for w in row]
+        assert max(tops) - min(tops) < 0.2, 'a row\'s names on one line: %r' % row
+    assert min(w.y0 for w in sigs[3:]) > b1, 'the second row\'s names under the first row\'s seals'
 
 
 def test_write_failing_midway_keeps_the_previous_output():
