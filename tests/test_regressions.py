@@ -307,6 +307,38 @@ def test_joint_seals_in_two_rows_keep_the_grid_and_never_touch():
     assert min(w.y0 for w in sigs[3:]) > b1, 'the second row\'s names under the first row\'s seals'
 
 
+def test_joint_letter_double_rule_4mm_below_the_whole_stack():
+    # §10.1 with §7.2.4: a letter of two organs stacks their names from 30 mm; the thick rule of
+    # the head's double rule lies 4 mm below the last name, not below the first, and the
+    # number stands below the thin rule, clear of the names.
+    with open(os.path.join(ROOT, 'sources', 'han-letter.xml'), encoding='utf-8') as f:
+        s = f.read()
+    second = '示例省财政厅办公室'
+    s = s.replace('    <organ>示例省教育厅办公室</organ>\n',
+                  '    <organ>示例省教育厅办公室</organ>\n    <organ>%s</organ>\n' % second)
+    s = s.replace('    <signature>示例省教育厅办公室</signature>\n',
+                  '    <signature>示例省教育厅办公室</signature>\n    <signature>%s</signature>\n' % second)
+    s = s.replace('    <seal src="images/seal.svg" width="42mm"/>\n', '')
+    d = tmpdir()
+    src = os.path.join(d, 'jl.xml')
+    with open(src, 'w', encoding='utf-8') as f:
+        f.write(s)
+    out = os.path.join(d, 'jl.pdf')
+    r = gw('render', src, '-o', out)
+    assert r.returncode == 0, r.stderr
+    marks = sorted((r for r in pp.text_runs(out, 1) if r.size > 23), key=lambda r: r.y0)
+    assert [m.text for m in marks] == ['示例省教育厅办公室', second], marks
+    first, last = pp.em_box(marks[0]), pp.em_box(marks[1])
+    assert abs(first.y0 - 30) < 0.5, 'the stack\'s top 30 mm from the page top: %.2f' % first.y0
+    rules = pp.hrules(pp.raster(out, 1, dpi=300), 'red', min_length_mm=100)
+    assert len(rules) == 4, rules
+    thick, thin = rules[0], rules[1]
+    assert abs(thick.cy - (last.y1 + 4)) < 0.5, \
+        'thick rule %.2f, 4 mm below the last name (%.2f)' % (thick.cy, last.y1)
+    (num,) = [w for w in pp.words(out, 1) if '36号' in w.text]
+    assert num.y0 > thin.y1, 'the number below the double rule: %r %r' % (num, thin)
+
+
 def test_write_failing_midway_keeps_the_previous_output():
     # The render starts writing, then the file-size limit stops it: the old output stays whole
     # and no temporary file is left behind.
