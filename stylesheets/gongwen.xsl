@@ -123,12 +123,13 @@
   <xsl:template match="s:urgency" mode="text"><xsl:value-of select="."/></xsl:template>
 
   <!-- The red mark: the organ's name and its suffix (文件, 令, 纪要), compressed to the width of
-       the type area rather than set smaller. -->
+       the type area rather than set smaller; in joint issuance all the organs stacked, or the
+       lead organ alone (joint-mark="lead", §7.2.4). -->
   <xsl:template name="mark">
     <xsl:param name="at" select="$mark-top"/>
     <xsl:param name="suffix" select="s:organ[1]/@suffix"/>
     <xsl:choose>
-      <xsl:when test="count(s:organ) &gt; 1">
+      <xsl:when test="count(s:organ) &gt; 1 and not(@joint-mark = 'lead')">
         <xsl:call-template name="joint-mark">
           <xsl:with-param name="at" select="$at"/>
           <xsl:with-param name="suffix" select="$suffix"/>

@@ -177,6 +177,34 @@ def test_twenty_organs_are_a_clear_error():
     assert 'taller than the type area' in r.stderr
 
 
+def test_twenty_organs_with_the_lead_organ_alone_in_the_mark():
+    # §7.2.4: in joint issuance the mark may name the lead organ alone. Twenty organs then
+    # render: the red mark is the lead's name and 文件, 37 mm + 35 mm from the page top, while
+    # the signatures still name all twenty.
+    with open(os.path.join(ROOT, 'sources', 'lianhe-tongzhi.xml'), encoding='utf-8') as f:
+        s = f.read()
+    names = ['示例省第%d厅' % i for i in range(4, 21)]
+    s = s.replace('  <head>', '  <head joint-mark="lead">', 1)
+    s = s.replace('    <organ>示例省财政厅</organ>\n', '    <organ>示例省财政厅</organ>\n' +
+                  ''.join('    <organ>%s</organ>\n' % n for n in names))
+    s = s.replace('    <signature>示例省财政厅</signature>\n',
+                  '    <signature>示例省财政厅</signature>\n' +
+                  ''.join('    <signature>%s</signature>\n' % n for n in names))
+    d = tmpdir()
+    src = os.path.join(d, 'j.xml')
+    with open(src, 'w', encoding='utf-8') as f:
+        f.write(s)
+    out = os.path.join(d, 'j.pdf')
+    r = gw('render', src, '-o', out)
+    assert r.returncode == 0, r.stderr
+    marks = [r for r in pp.text_runs(out, 1) if r.size > 23]
+    assert ''.join(m.text for m in marks) in ('示例省教育厅文件',), marks
+    assert abs(pp.em_box(marks[0]).y0 - 72) < 0.5, pp.em_box(marks[0])
+    text = ''.join(w.text for w in pp.words(out))
+    for n in names:
+        assert n in text, 'signature %s missing' % n
+
+
 def test_landscape_table_pages_turn_their_head_to_the_binding_or_the_edge():
     # §8: a wide table on pages turned a quarter, its head toward the binding on odd pages and
     # toward the outer edge on even ones: the left of the sheet either way (the binding of an
