@@ -1214,6 +1214,11 @@ static long place_colophon(typesetter *T)
             set_block(T, b, &ll);
     }
     first_line[L->n_colophon] = ll.n;
+    if (ll.n == 0) { /* every block waits for a relocation that did not happen */
+        free(first_line);
+        free_lines(&ll, false);
+        return -1;
+    }
     double height = lines_height(&ll, 0);
     if (height > L->area_h + EPS) {
         fail(T, L->colophon[0].line, "the colophon (版记) is taller than the type area");

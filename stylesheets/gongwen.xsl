@@ -78,6 +78,15 @@
         <xsl:apply-templates select="s:attachment"/>
       </flow>
       <xsl:apply-templates select="s:colophon"/>
+      <!-- No colophon in the source: one holding only the addressees, for when they must move
+           there (it is absent otherwise). -->
+      <xsl:if test="not(s:colophon) and s:addressee and $format != 'letter'">
+        <colophon size="{$colophon-size}" parity="{$colophon-parity}">
+          <rule thickness="{$colophon-thick}" length="{$area-width}" when="addressee"/>
+          <xsl:call-template name="colophon-addressee"/>
+          <rule thickness="{$colophon-thick}" length="{$area-width}" when="addressee"/>
+        </colophon>
+      </xsl:if>
     </layout>
   </xsl:template>
 
@@ -447,8 +456,8 @@
   <xsl:template match="s:addressee">
     <para before="{$text-below-title}" align="justify" grid="yes">
       <!-- So many addressees that no text would begin on the first page: they move to the
-           colophon (§7.3.2, §7.4.2), where there is one. -->
-      <xsl:if test="$doc/s:colophon and not($format = 'letter')">
+           colophon (§7.3.2, §7.4.2), made for them when the source has none. -->
+      <xsl:if test="not($format = 'letter')">
         <xsl:attribute name="fallback">addressee</xsl:attribute>
       </xsl:if>
       <xsl:call-template name="src"/>
@@ -1027,13 +1036,7 @@
         <rule thickness="{$colophon-thick}" length="{$area-width}"/>
       </xsl:if>
       <xsl:if test="$doc/s:addressee and not($format = 'letter')">
-        <para left="{$colophon-inset}" right="{$colophon-inset}" hang="3em" align="justify"
-              when="addressee">
-          <xsl:for-each select="$doc/s:addressee"><xsl:call-template name="src"/></xsl:for-each>
-          <xsl:text>主送：</xsl:text>
-          <xsl:call-template name="strip-colon"><xsl:with-param name="s" select="$doc/s:addressee"/></xsl:call-template>
-          <xsl:text>。</xsl:text>
-        </para>
+        <xsl:call-template name="colophon-addressee"/>
         <xsl:if test="not(s:cc or s:to)">
           <rule thickness="{$colophon-thin}" length="{$area-width}" when="addressee"/>
         </xsl:if>
@@ -1068,5 +1071,16 @@
       <rule thickness="{$colophon-thick}" length="{$area-width}"/>
       </xsl:if>
     </colophon>
+  </xsl:template>
+
+  <!-- The addressees as the colophon's 主送, when they moved there. -->
+  <xsl:template name="colophon-addressee">
+    <para left="{$colophon-inset}" right="{$colophon-inset}" hang="3em" align="justify"
+          when="addressee">
+      <xsl:for-each select="$doc/s:addressee"><xsl:call-template name="src"/></xsl:for-each>
+      <xsl:text>主送：</xsl:text>
+      <xsl:call-template name="strip-colon"><xsl:with-param name="s" select="$doc/s:addressee"/></xsl:call-template>
+      <xsl:text>。</xsl:text>
+    </para>
   </xsl:template>
 </xsl:stylesheet>

@@ -1,5 +1,6 @@
 """Regressions found in review: each case once failed."""
 import os
+import re
 import subprocess
 
 from tests.lib import GONGWEN, ROOT, tmpdir
@@ -109,9 +110,12 @@ def test_right_to_left_text_does_not_break_the_render():
     assert r.returncode == 0, r.stderr
 
 
-def _notice_with_addressees(n):
+def _notice_with_addressees(n, colophon=True):
     with open(os.path.join(ROOT, 'sources', 'tongzhi-fujian.xml'), encoding='utf-8') as f:
         s = f.read()
+    if not colophon:
+        s = re.sub(r'  <colophon>.*</colophon>\n', '', s, flags=re.S)
+        assert '<colophon' not in s
     names = '，'.join('示例市第%d区人民政府' % i for i in range(1, n + 1))
     s = s.replace('<addressee>各区县人民政府，市政府各委、办、局，各有关单位</addressee>',
                   '<addressee>%s</addressee>' % names)
@@ -136,6 +140,26 @@ def test_many_addressees_move_to_the_colophon():
     moved = [w for w in words if w.text.startswith('主送：')]
     assert moved and moved[0].page == last, 'the addressees stand in the colophon: %r' % moved
     assert not [w for w in words if w.page == 1 and '示例市第1区' in w.text]
+
+
+def test_many_addressees_move_to_a_colophon_made_for_them():
+    # The same without a colophon in the source: one is made, 主送 between two thick rules at
+    # the foot of the last (even) page; with few addressees, no colophon appears at all.
+    out = _notice_with_addressees(30, colophon=False)
+    words = pp.words(out)
+    last = pp.pdf_info(out)['Pages']
+    assert last % 2 == 0, 'the colophon on an even page: %d pages' % last
+    moved = [w for w in words if w.text.startswith('主送：')]
+    assert moved and moved[0].page == last, 'the addressees stand in the colophon: %r' % moved
+    assert not [w for w in words if w.page == 1 and '示例市第1区' in w.text]
+    rules = pp.hrules(pp.raster(out, last, dpi=300), 'any', min_length_mm=150)
+    assert len(rules) == 2, 'two rules around 主送: %r' % rules
+    assert rules[0].y1 < moved[0].y0 and moved[-1].y1 < rules[1].y0, (rules, moved)
+    assert abs(rules[1].cy - 262) < 0.5, 'the last rule on the type area\'s foot: %r' % rules[1]
+    few = _notice_with_addressees(5, colophon=False)
+    pages = pp.pdf_info(few)['Pages']
+    assert not pp.hrules(pp.raster(few, pages, dpi=100), 'any', min_length_mm=150), \
+        'no colophon when the addressees stay'
 
 
 def test_few_addressees_stay_below_the_title():
