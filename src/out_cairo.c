@@ -40,7 +40,8 @@ static void paint_run(cairo_t *cr, const gw_glyph_run *run, cairo_font_options_t
     for (size_t i = 0; i < run->n_clusters; i++)
         clusters[i] = (cairo_text_cluster_t){run->clusters[i].bytes, run->clusters[i].glyphs};
     cairo_show_text_glyphs(cr, run->text, (int)run->text_len, glyphs, (int)run->n_glyphs, clusters,
-                           (int)run->n_clusters, 0);
+                           (int)run->n_clusters,
+                           run->backward ? CAIRO_TEXT_CLUSTER_FLAG_BACKWARD : 0);
     free(clusters);
     free(glyphs);
     cairo_restore(cr);

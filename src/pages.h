@@ -39,6 +39,7 @@ typedef struct gw_glyph_run {
     gw_cluster *clusters;
     size_t n_clusters;
     double advance; /* total advance, before scale_x */
+    bool backward;  /* right to left: the clusters follow the text, the glyphs run backward */
 } gw_glyph_run;
 
 /* A straight rule from (x0, y) to (x1, y1) along its centre line: horizontal (y1 == y) or

@@ -5,6 +5,7 @@
 #include "linebreak.h"
 #include "words.h"
 
+#include <limits.h>
 #include <math.h>
 #include <pango/pangocairo.h>
 #include <stdlib.h>
@@ -212,6 +213,13 @@ static void add_cluster(shaped *out, size_t *cap, gw_lb_cluster c, cluster_ref r
     out->ref[out->n - 1] = r;
 }
 
+static int by_offset(const void *a, const void *b)
+{
+    int x = (*(PangoGlyphItem *const *)a)->item->offset;
+    int y = (*(PangoGlyphItem *const *)b)->item->offset;
+    return (x > y) - (x < y);
+}
+
 static void shape(const typesetter *T, PangoLayout *lay, PangoLayoutLine *line, const gw_text *t,
                   bool grid, shaped *out)
 {
@@ -227,8 +235,15 @@ static void shape(const typesetter *T, PangoLayout *lay, PangoLayoutLine *line, 
     for (const char *p = text; (size_t)(p - text) < len; p = g_utf8_next_char(p))
         char_at[p - text] = ci++;
     char_at[len] = ci;
-    for (GSList *l = line->runs; l; l = l->next) {
-        PangoGlyphItem *gi = l->data;
+    /* Pango lists a line's runs in visual order; the line filler wants the text's order (the
+     * lines it makes are put in visual order again by emit_line). */
+    size_t n_runs = g_slist_length(line->runs), r = 0;
+    PangoGlyphItem **runs = gw_xcalloc(n_runs ? n_runs : 1, sizeof *runs);
+    for (GSList *l = line->runs; l; l = l->next)
+        runs[r++] = l->data;
+    qsort(runs, n_runs, sizeof *runs, by_offset);
+    for (r = 0; r < n_runs; r++) {
+        PangoGlyphItem *gi = runs[r];
         PangoGlyphString *gs = gi->glyphs;
         const gw_span *span = span_at(t, (size_t)gi->item->offset);
         double em = span ? span->style.size : 0;
@@ -264,6 +279,7 @@ static void shape(const typesetter *T, PangoLayout *lay, PangoLayoutLine *line, 
             k += m;
         }
     }
+    free(runs);
     free(char_at);
 }
 
@@ -289,34 +305,90 @@ static gw_glyph_run *new_run(typesetter *T, const gw_text *t, set_line *out, Pan
     return run;
 }
 
+static int level_of(const shaped *s, size_t q)
+{
+    return s->ref[q].run->item->analysis.level;
+}
+
+/* The line's clusters in visual order (Unicode's rule L2: from the highest embedding level down
+ * to the lowest odd one, reverse every stretch at that level or above), and where each then
+ * stands: its logical width (to the next cluster's x, or the line's end) laid end to end. */
+static void visual_order(const shaped *s, gw_lb_line line, const double *x, double line_width,
+                         size_t *order, double *vx)
+{
+    size_t n = line.end - line.start;
+    int high = 0, low_odd = INT_MAX;
+    for (size_t i = 0; i < n; i++) {
+        order[i] = line.start + i;
+        int lv = level_of(s, line.start + i);
+        high = lv > high ? lv : high;
+        if (lv & 1 && lv < low_odd)
+            low_odd = lv;
+    }
+    for (int lv = high; lv >= low_odd && lv > 0; lv--)
+        for (size_t i = 0; i < n;) {
+            if (level_of(s, order[i]) < lv) {
+                i++;
+                continue;
+            }
+            size_t j = i;
+            while (j < n && level_of(s, order[j]) >= lv)
+                j++;
+            for (size_t p = i, q = j - 1; p < q; p++, q--) {
+                size_t tmp = order[p];
+                order[p] = order[q];
+                order[q] = tmp;
+            }
+            i = j;
+        }
+    double at = n ? x[0] : 0; /* an opening mark may start the line left of 0 */
+    for (size_t i = 0; i < n; i++) {
+        size_t q = order[i] - line.start;
+        vx[order[i] - line.start] = at;
+        at += (q + 1 < n ? x[q + 1] : line_width) - x[q];
+    }
+}
+
 /* Turns the clusters of one line, placed at x (from line_x, scaled by scale), into glyph runs:
- * one per stretch of clusters that Pango shaped in one run. */
+ * one per stretch of clusters that Pango shaped in one run, in visual order. Right-to-left
+ * stretches keep their text in logical order and list their glyphs visually (backward). */
 static void emit_line(typesetter *T, const gw_text *t, const shaped *s, gw_lb_line line,
                       const double *x, double line_x, double scale, double line_width,
                       set_line *out)
 {
-    size_t k = line.start;
-    while (k < line.end) {
-        PangoGlyphItem *gi = s->ref[k].run;
-        size_t first = k;
-        while (k < line.end && s->ref[k].run == gi)
-            k++;
+    size_t n = line.end - line.start;
+    size_t *order = gw_xcalloc(n ? n : 1, sizeof *order);
+    double *vx = gw_xcalloc(n ? n : 1, sizeof *vx);
+    visual_order(s, line, x, line_width, order, vx);
+    size_t i = 0;
+    while (i < n) {
+        PangoGlyphItem *gi = s->ref[order[i]].run;
+        bool backward = level_of(s, order[i]) & 1;
+        size_t first = i;
+        while (i < n && s->ref[order[i]].run == gi)
+            i++;
+        /* The stretch's clusters in logical order: lo .. hi. */
+        size_t lo = backward ? order[i - 1] : order[first];
+        size_t hi = backward ? order[first] : order[i - 1];
         gw_glyph_run *run = new_run(T, t, out, gi);
-        double origin = x[first - line.start];
+        double origin = vx[order[first] - line.start];
         run->x = line_x + origin * scale;
         run->scale_x = scale;
-        int byte0 = s->ref[first].byte;
-        int byte1 = s->ref[k - 1].byte + s->ref[k - 1].bytes;
+        run->backward = backward;
+        int byte0 = s->ref[lo].byte;
+        int byte1 = s->ref[hi].byte + s->ref[hi].bytes;
         run->text = gw_xstrndup(t->utf8 + byte0, (size_t)(byte1 - byte0));
         run->text_len = (size_t)(byte1 - byte0);
         size_t n_glyphs = 0;
-        for (size_t q = first; q < k; q++)
+        for (size_t q = lo; q <= hi; q++)
             n_glyphs += (size_t)s->ref[q].n_glyphs;
         run->glyphs = gw_xcalloc(n_glyphs, sizeof *run->glyphs);
-        run->clusters = gw_xcalloc(k - first, sizeof *run->clusters);
-        for (size_t q = first; q < k; q++) {
+        run->clusters = gw_xcalloc(hi - lo + 1, sizeof *run->clusters);
+        int *drawn_in = gw_xcalloc(hi - lo + 1, sizeof *drawn_in);
+        for (size_t v = first; v < i; v++) {
+            size_t q = order[v];
             const cluster_ref *r = &s->ref[q];
-            double gx = x[q - line.start] - origin + r->shift;
+            double gx = vx[q - line.start] - origin + r->shift;
             int drawn = 0;
             for (int g = r->glyph; g < r->glyph + r->n_glyphs; g++) {
                 PangoGlyphInfo *info = &gi->glyphs->glyphs[g];
@@ -338,11 +410,16 @@ static void emit_line(typesetter *T, const gw_text *t, const shaped *s, gw_lb_li
                 }
                 gx += (double)info->geometry.width / PANGO_SCALE;
             }
-            run->clusters[run->n_clusters++] = (gw_cluster){r->bytes, drawn};
+            drawn_in[q - lo] = drawn;
         }
-        double end = k < line.end ? x[k - line.start] : line_width;
+        for (size_t q = lo; q <= hi; q++)
+            run->clusters[run->n_clusters++] = (gw_cluster){s->ref[q].bytes, drawn_in[q - lo]};
+        free(drawn_in);
+        double end = i < n ? vx[order[i] - line.start] : line_width;
         run->advance = end - origin;
     }
+    free(vx);
+    free(order);
 }
 
 static void free_lines(line_list *ll, bool items_moved);

@@ -105,9 +105,34 @@ def test_zero_width_characters_take_no_grid_cell():
     pp.approx(line.x1 - line.x0, 2 * pp.CH, 0.2, 'two characters and twenty zero-width spaces')
 
 
-def test_right_to_left_text_does_not_break_the_render():
-    r, out = render_layout(layout('<para grid="yes">abc&#x202E;abc def&#x202C; end</para>'))
+def page_text(pdf):
+    """The text of page 1 as poppler lays it out, line by line, left to right."""
+    r = subprocess.run(['pdftotext', '-layout', '-f', '1', '-l', '1', pdf, '-'],
+                       capture_output=True, text=True, check=True)
+    return [' '.join(l.split()) for l in r.stdout.splitlines() if l.strip()]
+
+
+def test_right_to_left_text_is_drawn_right_to_left():
+    # A right-to-left override (U+202E … U+202C) reverses what it holds on the page: the glyphs
+    # of "xyz def" stand as "fed zyx", between "abc" and "end"; the line keeps its place.
+    r, out = render_layout(layout('<para>abc&#x202E;xyz def&#x202C; end</para>'
+                                  '<para>abc xyz def end</para>'))
     assert r.returncode == 0, r.stderr
+    assert page_text(out)[:2] == ['abcfed zyx end', 'abc xyz def end'], page_text(out)
+    lefts = sorted(w.x0 for w in pp.words(out) if w.text in ('abc',))
+    assert len(lefts) == 2 and abs(lefts[0] - lefts[1]) < 0.1, lefts
+
+
+def test_right_to_left_text_breaks_in_the_text_order():
+    # Broken over lines, a right-to-left stretch puts the text's first words on the first line,
+    # each line drawn right to left: the text's first word at its right end.
+    words_in = ['w%02d' % i for i in range(40)]
+    r, out = render_layout(layout('<para>&#x202E;%s&#x202C;</para>' % ' '.join(words_in)))
+    assert r.returncode == 0, r.stderr
+    lines = [l.split() for l in page_text(out) if l.split()[0].endswith('w')]
+    assert len(lines) >= 2, lines
+    read = [w[::-1] for line in lines for w in reversed(line)]
+    assert read == words_in, 'read right to left, line by line: %r' % lines
 
 
 def _notice_with_addressees(n, colophon=True):
