@@ -909,7 +909,15 @@
       <xsl:variable name="row" select="position()"/>
       <xsl:variable name="first" select="($row - 1) * $joint-seals-per-row + 1"/>
       <xsl:variable name="height" select="number(substring-before($closing/s:seal[1]/@width, 'mm'))"/>
-      <columns equal="yes" shares="{$joint-seals-per-row}" valign="top" align="right" keep-together="yes">
+      <!-- One row: the line shared among its seals; more rows: every row in shares of the
+           first's widths, a shorter last row set to the right under them. -->
+      <columns equal="yes" valign="top" align="right" keep-together="yes">
+        <xsl:attribute name="shares">
+          <xsl:choose>
+            <xsl:when test="count($closing/s:signature) &gt; $joint-seals-per-row"><xsl:value-of select="$joint-seals-per-row"/></xsl:when>
+            <xsl:otherwise><xsl:value-of select="count($closing/s:signature)"/></xsl:otherwise>
+          </xsl:choose>
+        </xsl:attribute>
         <xsl:choose>
           <xsl:when test="$row = 1">
             <xsl:attribute name="keep-with-previous">yes</xsl:attribute>

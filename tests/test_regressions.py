@@ -1,4 +1,5 @@
 """Regressions found in review: each case once failed."""
+import collections
 import os
 import re
 import subprocess
@@ -382,6 +383,52 @@ def test_joint_seals_in_two_rows_keep_the_grid_and_never_touch():
         tops = [w.y0 for w in row]
         assert max(tops) - min(tops) < 0.2, 'a row\'s names on one line: %r' % row
     assert min(w.y0 for w in sigs[3:]) > b1, 'the second row\'s names under the first row\'s seals'
+
+
+Box = collections.namedtuple('Box', 'x0 y0 x1 y1')
+
+
+def test_two_organ_joint_notice_with_seals():
+    # sources/lianhe-tongzhi-yinzhang.xml (§7.2.4, §7.3.5.1): the two names stacked in red, as
+    # wide as each other, 文件 beside them centred on the stack; on the last page the two
+    # signatures on one line, each centred under its own seal in its half of the line, the
+    # date under the second; the seals within the type area, apart, their tops within a line
+    # of the text.
+    out = os.path.join(tmpdir(), 'ly.pdf')
+    r = gw('render', os.path.join(ROOT, 'sources', 'lianhe-tongzhi-yinzhang.xml'), '-o', out)
+    assert r.returncode == 0, r.stderr
+    marks = {}
+    for w in pp.words(out, 1):
+        if w.y1 - w.y0 > 15:  # the mark's words (36 pt); a spread name is a word a character
+            key = ('文件', 0) if w.text == '文件' else ('', round(w.y0))
+            marks.setdefault(key, []).append(w)
+    box = lambda bs: Box(min(b.x0 for b in bs), min(b.y0 for b in bs), max(b.x1 for b in bs),
+                         max(b.y1 for b in bs))
+    wj = box(marks.pop(('文件', 0)))
+    gov, army = [box(marks[k]) for k in sorted(marks)]
+    # pdftotext's boxes reach the ascent and descent; 36 pt is 12.7 mm, em boxes apart
+    assert army.y0 - gov.y0 > 36 * 25.4 / 72, 'stacked: %r %r' % (gov, army)
+    assert abs((gov.x1 - gov.x0) - (army.x1 - army.x0)) < 0.5, 'spread to one width'
+    assert abs((wj.y0 + wj.y1) / 2 - (gov.y0 + army.y1) / 2) < 0.5, '文件 centred on the stack'
+    assert wj.x0 > gov.x1, '文件 to the right'
+    last = pp.pdf_info(out)['Pages']
+    words = pp.words(out, last)
+    (date,) = [w for w in words if w.text == '2024年6月18日']
+    sigs = [[w for w in words if w.text.startswith(n)][0] for n in ('示例市人', '示例军分')]
+    ((top, bottom), seals), = seal_rows(out, last)
+    assert len(seals) == 2, seals
+    assert seals[0][1] < seals[1][0], 'the seals do not touch: %r' % seals
+    assert seals[0][0] >= 28 - 0.5 and seals[1][1] <= 184 + 0.5, seals
+    for i, (sig, (lo, hi)) in enumerate(zip(sigs, seals)):
+        half = 28 + 78 * i + 39
+        assert abs((lo + hi) / 2 - half) < 1, 'seal %d centred in its half: %r' % (i, (lo, hi))
+        line = [w for w in words if abs(w.y0 - sig.y0) < 0.2 and lo - 5 < w.x0 < hi]
+        x0, x1 = min(w.x0 for w in line), max(w.x1 for w in line)
+        assert abs((x0 + x1) / 2 - half) < 1, 'signature %d under its seal: %.1f..%.1f' % (i, x0, x1)
+    assert abs(sigs[0].y0 - sigs[1].y0) < 0.2, 'the names on one line'
+    assert seals[1][0] < (date.x0 + date.x1) / 2 < seals[1][1] and date.y0 > sigs[1].y1
+    text_bottom = max(w.y1 for w in words if w.y1 < top)
+    assert 0 < top - text_bottom < 225 / 22, 'seal top within a line of the text: %.1f' % (top - text_bottom)
 
 
 def test_joint_letter_double_rule_4mm_below_the_whole_stack():
