@@ -212,17 +212,36 @@ def test_unreadable_image_is_an_error_with_its_line():
     assert not os.path.exists(os.path.join(d, 'n.pdf'))
 
 
-def test_twenty_organs_are_a_clear_error():
+TWENTY = ['示例省第%d厅' % i for i in range(4, 21)]
+
+
+def joint_notice(extra, seals=False, head='<head>'):
+    """sources/lianhe-tongzhi.xml with the organs `extra` added after its three (in the head and
+    as signatures), one seal a signature when `seals`, and `head` as its head's start tag;
+    written to a temp dir. Returns (source path, text)."""
     with open(os.path.join(ROOT, 'sources', 'lianhe-tongzhi.xml'), encoding='utf-8') as f:
         s = f.read()
-    more = ''.join('    <organ>示例省第%d厅</organ>\n' % i for i in range(4, 21))
-    s = s.replace('    <organ>示例省财政厅</organ>\n', '    <organ>示例省财政厅</organ>\n' + more)
-    d = tmpdir()
-    src = os.path.join(d, 'j.xml')
+    s = s.replace('  <head>', '  ' + head, 1)
+    s = s.replace('    <organ>示例省财政厅</organ>\n', '    <organ>示例省财政厅</organ>\n' +
+                  ''.join('    <organ>%s</organ>\n' % o for o in extra))
+    s = s.replace('    <signature>示例省财政厅</signature>\n',
+                  '    <signature>示例省财政厅</signature>\n' +
+                  ''.join('    <signature>%s</signature>\n' % o for o in extra))
+    if seals:
+        seal = os.path.join(ROOT, 'sources', 'images', 'seal.svg')
+        s = s.replace('    <date>2024-04-10</date>\n', '    <date>2024-04-10</date>\n' +
+                      ''.join('    <seal src="%s" width="40mm"/>\n' % seal
+                              for _ in range(3 + len(extra))))
+    src = os.path.join(tmpdir(), 'j.xml')
     with open(src, 'w', encoding='utf-8') as f:
         f.write(s)
+    return src, s
+
+
+def test_twenty_organs_are_a_clear_error():
+    src, s = joint_notice(TWENTY)
     line = s[:s.index('<organ')].count('\n') + 1
-    r = gw('render', src, '-o', os.path.join(d, 'j.pdf'))
+    r = gw('render', src, '-o', src[:-4] + '.pdf')
     assert r.returncode == 1 and r.stderr.startswith('%s:%d: error: ' % (src, line)), r.stderr
     assert 'taller than the type area' in r.stderr
 
@@ -231,27 +250,15 @@ def test_twenty_organs_with_the_lead_organ_alone_in_the_mark():
     # §7.2.4: in joint issuance the mark may name the lead organ alone. Twenty organs then
     # render: the red mark is the lead's name and 文件, 37 mm + 35 mm from the page top, while
     # the signatures still name all twenty.
-    with open(os.path.join(ROOT, 'sources', 'lianhe-tongzhi.xml'), encoding='utf-8') as f:
-        s = f.read()
-    names = ['示例省第%d厅' % i for i in range(4, 21)]
-    s = s.replace('  <head>', '  <head joint-mark="lead">', 1)
-    s = s.replace('    <organ>示例省财政厅</organ>\n', '    <organ>示例省财政厅</organ>\n' +
-                  ''.join('    <organ>%s</organ>\n' % n for n in names))
-    s = s.replace('    <signature>示例省财政厅</signature>\n',
-                  '    <signature>示例省财政厅</signature>\n' +
-                  ''.join('    <signature>%s</signature>\n' % n for n in names))
-    d = tmpdir()
-    src = os.path.join(d, 'j.xml')
-    with open(src, 'w', encoding='utf-8') as f:
-        f.write(s)
-    out = os.path.join(d, 'j.pdf')
+    src, _ = joint_notice(TWENTY, head='<head joint-mark="lead">')
+    out = src[:-4] + '.pdf'
     r = gw('render', src, '-o', out)
     assert r.returncode == 0, r.stderr
     marks = [r for r in pp.text_runs(out, 1) if r.size > 23]
-    assert ''.join(m.text for m in marks) in ('示例省教育厅文件',), marks
+    assert ''.join(m.text for m in marks) == '示例省教育厅文件', marks
     assert abs(pp.em_box(marks[0]).y0 - 72) < 0.5, pp.em_box(marks[0])
     text = ''.join(w.text for w in pp.words(out))
-    for n in names:
+    for n in TWENTY:
         assert n in text, 'signature %s missing' % n
 
 
@@ -282,23 +289,10 @@ EXTRA_ORGANS = ('示例省卫生健康委员会', '示例省民政厅', '示例�
 
 
 def joint_sealed(n):
-    """lianhe-tongzhi with n organs (3 or more), each signature under its own seal."""
-    with open(os.path.join(ROOT, 'sources', 'lianhe-tongzhi.xml'), encoding='utf-8') as f:
-        s = f.read()
+    """lianhe-tongzhi with n organs (3 or more), each signature under its own seal, rendered."""
     extra = EXTRA_ORGANS[:n - 3]
-    s = s.replace('    <organ>示例省财政厅</organ>\n', '    <organ>示例省财政厅</organ>\n' +
-                  ''.join('    <organ>%s</organ>\n' % o for o in extra))
-    s = s.replace('    <signature>示例省财政厅</signature>\n',
-                  '    <signature>示例省财政厅</signature>\n' +
-                  ''.join('    <signature>%s</signature>\n' % o for o in extra))
-    seal = os.path.join(ROOT, 'sources', 'images', 'seal.svg')
-    seals = ''.join('    <seal src="%s" width="40mm"/>\n' % seal for _ in range(n))
-    s = s.replace('    <date>2024-04-10</date>\n', '    <date>2024-04-10</date>\n' + seals)
-    d = tmpdir()
-    src = os.path.join(d, 'j.xml')
-    with open(src, 'w', encoding='utf-8') as f:
-        f.write(s)
-    out = os.path.join(d, 'j.pdf')
+    src, _ = joint_notice(extra, seals=True)
+    out = src[:-4] + '.pdf'
     r = gw('render', src, '-o', out)
     assert r.returncode == 0, r.stderr
     return out, ('示例省教育厅', '示例省人力资源和社会保障厅', '示例省财政厅') + extra
