@@ -908,7 +908,16 @@
     <xsl:for-each select="s:signature[position() mod $joint-seals-per-row = 1]">
       <xsl:variable name="row" select="position()"/>
       <xsl:variable name="first" select="($row - 1) * $joint-seals-per-row + 1"/>
-      <xsl:variable name="height" select="number(substring-before($closing/s:seal[1]/@width, 'mm'))"/>
+      <!-- The row's tallest seal (height, or width for a round one) reaches highest. -->
+      <xsl:variable name="height">
+        <xsl:for-each select="$closing/s:seal[position() &gt;= $first and position() &lt; $first + $joint-seals-per-row]">
+          <xsl:sort select="number(substring-before(concat(@height, substring(@width, 1, string-length(@width) * not(@height))), 'mm'))"
+                    data-type="number" order="descending"/>
+          <xsl:if test="position() = 1">
+            <xsl:value-of select="number(substring-before(concat(@height, substring(@width, 1, string-length(@width) * not(@height))), 'mm'))"/>
+          </xsl:if>
+        </xsl:for-each>
+      </xsl:variable>
       <!-- One row: the line shared among its seals; more rows: every row in shares of the
            first's widths, a shorter last row set to the right under them. -->
       <columns equal="yes" valign="top" align="right" keep-together="yes">

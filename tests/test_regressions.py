@@ -425,6 +425,28 @@ def test_two_organ_joint_notice_with_seals():
     assert 0 < top - text_bottom < 225 / 22, 'seal top within a line of the text: %.1f' % (top - text_bottom)
 
 
+def test_a_taller_seal_in_the_second_row_still_keeps_clear_of_the_first():
+    # The space above a row of seals follows the row's tallest seal, not the first seal's size.
+    src, s = joint_notice(EXTRA_ORGANS[:2], seals=True)
+    parts = s.split('width="40mm"/>')
+    assert len(parts) == 6, len(parts)
+    s = 'width="40mm"/>'.join(parts[:4]) + 'width="50mm"/>' + \
+        'width="40mm"/>'.join(parts[4:])
+    with open(src, 'w', encoding='utf-8') as f:
+        f.write(s)
+    out = src[:-4] + '.pdf'
+    r = gw('render', src, '-o', out)
+    assert r.returncode == 0, r.stderr
+    words = pp.words(out)
+    (date,) = [w for w in words if '2024年4月10日' in w.text and w.y1 < 250]
+    rows = seal_rows(out, date.page)
+    assert [len(cols) for _, cols in rows] == [3, 2], rows
+    (t1, b1), _ = rows[0]
+    (t2, b2), _ = rows[1]
+    assert t2 > b1, 'the rows do not touch: %r' % rows
+    assert b2 - t2 > 45, 'the big seal is drawn larger than the others: %r' % rows
+
+
 def test_joint_letter_double_rule_4mm_below_the_whole_stack():
     # §10.1 with §7.2.4: a letter of two organs stacks their names from 30 mm; the thick rule of
     # the head's double rule lies 4 mm below the last name, not below the first, and the
