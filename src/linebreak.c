@@ -199,6 +199,8 @@ size_t gw_lb_balance(const gw_lb_cluster *c, size_t n, double width, gw_lb_line 
 double gw_lb_place(const gw_lb_cluster *c, gw_lb_line line, double width, bool justify, double *x)
 {
     size_t n = line.end - line.start;
+    if (n == 0)
+        return 0; /* an empty paragraph has no clusters: c may be NULL */
     const gw_lb_cluster *lc = c + line.start;
     double nat = natural(c, line.start, line.end);
     double *give = gw_xcalloc(n ? n : 1, sizeof *give);

@@ -204,6 +204,19 @@ static void test_lone_last_character_pulled_up(void)
     free(l);
 }
 
+/* An empty paragraph has no clusters at all (NULL): one empty line, placed without touching x. */
+static void test_empty_paragraph(void)
+{
+    gw_lb_line *l = NULL;
+    size_t count = gw_lb_break(NULL, 0, 100, 100, true, &l);
+    CHECK(count <= 1, "an empty paragraph makes at most one line, got %zu", count);
+    gw_lb_line empty = {0, 0, true, false};
+    double x[1] = {-1};
+    CHECK(gw_lb_place(NULL, count ? l[0] : empty, 100, true, x) == 0, "an empty line is 0 wide");
+    CHECK(x[0] == -1, "nothing placed");
+    free(l);
+}
+
 static void test_punct_classes(void)
 {
     CHECK(gw_lb_punct_of(0xFF0C) == GW_PUNCT_CLOSE, "， closes");
@@ -227,6 +240,7 @@ int main(void)
     test_run_of_marks_pulled_in_at_most_two();
     test_long_unbreakable_paragraph_is_linear();
     test_lone_last_character_pulled_up();
+    test_empty_paragraph();
     test_punct_classes();
     printf("%s\n", failures ? "FAIL" : "ok");
     return failures ? 1 : 0;
