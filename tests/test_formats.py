@@ -27,16 +27,15 @@ Tolerances: 0.5 mm for text boxes and rule positions, 1 mm for ink edges, 0.1 mm
 relations called exact (same baseline, baselines P apart), 0.3 mm where the convention says so.
 "The bottom of a line" is the bottom of its P-tall cell.
 """
-import atexit
 import os
 import re
-import shutil
 import subprocess
-import tempfile
 
 from tests.lib import GONGWEN, ROOT
+from tests.lib import module_tmpdir
 from tests.lib import pdfprobe as pp
-from tests.lib.checks import cell_top, cell_bottom, em_top_in_cell, off, fail_if, is_red, is_kai, text_lines
+from tests.lib.checks import cell_top, cell_bottom, em_top_in_cell, off, fail_if, is_red, is_kai
+from tests.lib.checks import FOLIO, RenderedPDF, is_folio
 
 PT = pp.PT
 P = 225 / 22                      # line pitch, mm
@@ -57,7 +56,6 @@ FACE_TITLE = 'NotoSerifCJKsc-Black'               # 小标宋: Noto Serif CJK SC
 KAI_NAMES = ('GBZenKai', 'KaitiM')                # 楷体: AR PL KaitiM GB (PostScript GBZenKai-Medium)
 
 SAMPLES = ('tongzhi-fujian', 'han-letter', 'ling-order', 'jiyao-minutes')
-FOLIO = re.compile(r'—\s*(\d+)\s*—')
 
 
 def source(sample):
@@ -95,15 +93,8 @@ def face_errors(item, want_font, size=BODY_PT, what=None):
 
 # --- rendering (once per run) --------------------------------------------------------------------
 
-_TMP = []
-
-
 def _tmp():
-    if not _TMP:
-        d = tempfile.mkdtemp(prefix='gongwen-formats-')
-        atexit.register(shutil.rmtree, d, True)
-        _TMP.append(d)
-    return _TMP[0]
+    return module_tmpdir('formats')
 
 
 def run_render(src, out):
@@ -121,14 +112,15 @@ def run_render(src, out):
 
 
 
-class Doc:
+class Doc(RenderedPDF):
     """A rendered sample: its PDF, lines, runs and rasters (all cached)."""
     _cache = {}
 
     def __new__(cls, sample):
         if sample not in cls._cache:
             d = object.__new__(cls)
-            d.sample, d._lines, d._rasters, d._error = sample, None, {}, None
+            d._reset()
+            d.sample, d._error = sample, None
             try:
                 d.pdf = run_render(source(sample), os.path.join(_tmp(), sample + '.pdf'))
             except AssertionError as e:
@@ -138,23 +130,6 @@ class Doc:
         if d._error:
             raise d._error
         return d
-
-    @property
-    def npages(self):
-        return pp.pdf_info(self.pdf)['Pages']
-
-    def raster(self, page):
-        if page not in self._rasters:
-            self._rasters[page] = pp.raster(self.pdf, page, DPI)
-        return self._rasters[page]
-
-    def runs(self, page=None):
-        return pp.text_runs(self.pdf, page)
-
-    def lines(self, page=None):
-        if self._lines is None:
-            self._lines = text_lines(self.pdf)
-        return [l for l in self._lines if page is None or l.page == page]
 
     def line(self, text, page=None, exact=True, start=False):
         """The one line reading `text` (exact), starting with it (start) or containing it."""
@@ -179,21 +154,6 @@ class Doc:
                 [r.text for r in self.runs(page)][:30]))
         return hits[0]
 
-    def text_lines(self):
-        """Every line but the page numbers, in reading order."""
-        return [l for l in self.lines() if not is_folio(l)]
-
-    def after(self, line):
-        """The line printed right after `line` (reading order, page numbers skipped), or None."""
-        ls = self.text_lines()
-        i = next(i for i, l in enumerate(ls) if l is line)
-        return ls[i + 1] if i + 1 < len(ls) else None
-
-    def before(self, line):
-        ls = self.text_lines()
-        i = next(i for i, l in enumerate(ls) if l is line)
-        return ls[i - 1] if i else None
-
     def folios(self):
         """{page: [number, ...]} of the page numbers "— N —" printed below the type area."""
         got = {}
@@ -201,11 +161,6 @@ class Doc:
             if is_folio(l):
                 got.setdefault(l.page, []).append(int(FOLIO.fullmatch(l.text.strip()).group(1)))
         return got
-
-
-def is_folio(line):
-    """A page number: "— N —" below the type area."""
-    return bool(FOLIO.fullmatch(line.text.strip())) and line.em_top > BOTTOM
 
 
 def mark_run(doc, text):

@@ -28,18 +28,17 @@ centred; the mark's lines are their own em boxes; type area x 28..184, y 37..262
 Tolerances: 0.5 mm for text boxes and rule positions, 1 mm for ink edges, 0.1 mm for "same
 baseline" and "next line" (baselines P apart), 0.2 mm for "same x" of the signatures.
 """
-import atexit
 import os
 import re
-import shutil
 import subprocess
-import tempfile
 import time
 import xml.etree.ElementTree as ET
 
 from tests.lib import GONGWEN, ROOT, Skip
+from tests.lib import module_tmpdir
 from tests.lib import pdfprobe as pp
-from tests.lib.checks import cell_top, cell_bottom, em_top_in_cell, off, fail_if, is_red, is_kai, text_lines
+from tests.lib.checks import cell_top, cell_bottom, em_top_in_cell, off, fail_if, is_red, is_kai
+from tests.lib.checks import RenderedPDF
 
 PT = pp.PT
 P = 225 / 22                      # line pitch, mm
@@ -92,15 +91,8 @@ def squeeze(text):
 
 # --- sources -------------------------------------------------------------------------------------
 
-_TMP = []
-
-
 def _tmp():
-    if not _TMP:
-        d = tempfile.mkdtemp(prefix='gongwen-joint-')
-        atexit.register(shutil.rmtree, d, True)
-        _TMP.append(d)
-    return _TMP[0]
+    return module_tmpdir('joint')
 
 
 def _q(tag):
@@ -224,14 +216,15 @@ class MLine:
                                                          self.em_bottom, self.size)
 
 
-class Doc:
+class Doc(RenderedPDF):
     """A rendered source: its PDF, lines, runs, rasters and mark (all cached)."""
     _cache = {}
 
     def __new__(cls, name):
         if name not in cls._cache:
             d = object.__new__(cls)
-            d.name, d._lines, d._rasters, d._mark, d._error = name, None, {}, None, None
+            d._reset()
+            d.name, d._mark, d._error = name, None, None
             try:
                 d.src = Source(sample_path(name))
                 d.pdf = render(d.src.path, os.path.join(_tmp(), name + '.pdf'))
@@ -243,44 +236,12 @@ class Doc:
             raise d._error
         return d
 
-    @property
-    def npages(self):
-        return pp.pdf_info(self.pdf)['Pages']
-
-    def raster(self, page):
-        if page not in self._rasters:
-            self._rasters[page] = pp.raster(self.pdf, page, DPI)
-        return self._rasters[page]
-
-    def runs(self, page=None):
-        return pp.text_runs(self.pdf, page)
-
-    def lines(self, page=None):
-        if self._lines is None:
-            self._lines = text_lines(self.pdf)
-        return [l for l in self._lines if page is None or l.page == page]
-
-    def text_lines(self):
-        """Every line but the page numbers "— N —" below the type area, in reading order."""
-        return [l for l in self.lines()
-                if not (re.fullmatch(r'—\s*\d+\s*—', l.text.strip()) and l.em_top > BOTTOM)]
-
     def line(self, text, size=BODY_PT):
         hits = [l for l in self.lines() if l.text == text and abs(l.size - size) <= 0.3]
         if len(hits) != 1:
             raise AssertionError('%s: expected one %g pt line reading %r, found %d: %r' % (
                 self.name, size, text, len(hits), hits or [l.text for l in self.lines()][:40]))
         return hits[0]
-
-    def after(self, line):
-        ls = self.text_lines()
-        i = next(i for i, l in enumerate(ls) if l is line)
-        return ls[i + 1] if i + 1 < len(ls) else None
-
-    def before(self, line):
-        ls = self.text_lines()
-        i = next(i for i, l in enumerate(ls) if l is line)
-        return ls[i - 1] if i else None
 
     # -- the mark --
 

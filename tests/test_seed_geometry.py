@@ -19,17 +19,15 @@ Layout conventions tested (decided by the lead; from the standard):
   em box of size s: baseline - 0.88 s .. baseline + 0.12 s; every line's em box is
   centred in a cell of height P (the mark's cell is its own em box).
 """
-import atexit
 import datetime
 import os
 import re
-import shutil
 import subprocess
-import tempfile
 import xml.etree.ElementTree as ET
 import zlib
 
 from tests.lib import GONGWEN, ROOT
+from tests.lib import module_tmpdir
 from tests.lib import pdfprobe as pp
 from tests.lib.checks import cell_top, cell_bottom, em_top_in_cell, off, fail_if, text_lines
 
@@ -90,16 +88,11 @@ def cn(n):
 
 # --- rendering (once per run) -----------------------------------------------------------
 
-_TMP = []
 _RENDERED = {}
 
 
 def _tmp():
-    if not _TMP:
-        d = tempfile.mkdtemp(prefix='gongwen-seed-geometry-')
-        atexit.register(shutil.rmtree, d, True)
-        _TMP.append(d)
-    return _TMP[0]
+    return module_tmpdir('seed-geometry')
 
 
 def render(fmt='pdf', epoch=None):

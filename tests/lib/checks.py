@@ -1,5 +1,7 @@
 """Helpers the geometry tests share: line cells on the grid, and collecting every mismatch of a
-test into one failure message (mm throughout)."""
+test into one failure message (mm throughout); a rendered PDF's cached views."""
+import re
+
 from tests.lib import pdfprobe as pp
 
 PT = pp.PT
@@ -83,3 +85,53 @@ def text_lines(pdf):
         else:
             groups.append([r])
     return [TLine(g) for g in groups]
+
+
+FOLIO = re.compile(r'—\s*(\d+)\s*—')
+AREA_BOTTOM = 262.0   # the type area's bottom edge, mm from the top of the page
+
+
+def is_folio(line):
+    """A page number: "— N —" below the type area."""
+    return bool(FOLIO.fullmatch(line.text.strip())) and line.em_top > AREA_BOTTOM
+
+
+class RenderedPDF:
+    """A rendered PDF's lines, runs and rasters, each read once. A subclass sets self.pdf and
+    calls _reset() when it makes an instance."""
+    DPI = 300
+
+    def _reset(self):
+        self._lines, self._rasters = None, {}
+
+    @property
+    def npages(self):
+        return pp.pdf_info(self.pdf)['Pages']
+
+    def raster(self, page):
+        if page not in self._rasters:
+            self._rasters[page] = pp.raster(self.pdf, page, self.DPI)
+        return self._rasters[page]
+
+    def runs(self, page=None):
+        return pp.text_runs(self.pdf, page)
+
+    def lines(self, page=None):
+        if self._lines is None:
+            self._lines = text_lines(self.pdf)
+        return [l for l in self._lines if page is None or l.page == page]
+
+    def text_lines(self):
+        """Every line but the page numbers, in reading order."""
+        return [l for l in self.lines() if not is_folio(l)]
+
+    def after(self, line):
+        """The line printed right after `line` (reading order, page numbers skipped), or None."""
+        ls = self.text_lines()
+        i = next(i for i, l in enumerate(ls) if l is line)
+        return ls[i + 1] if i + 1 < len(ls) else None
+
+    def before(self, line):
+        ls = self.text_lines()
+        i = next(i for i, l in enumerate(ls) if l is line)
+        return ls[i - 1] if i else None
