@@ -61,11 +61,16 @@
 
   <!-- §7.3.1: the title two lines below the red rule. -->
   <xsl:param name="title-below-rule">2ln</xsl:param>
-  <!-- §7.3.2/§7.3.3: the first text one blank line below the title. -->
+  <!-- 题注 (practice; the standard sets none): the note under a title, as （2004年6月16日国务院第54次
+       常务会议修订通过）, centred in 楷体 三号 on the line right under the title's last line. -->
+  <xsl:param name="title-note-face">kai</xsl:param>
+  <xsl:param name="title-note-size">16pt</xsl:param>
+  <xsl:param name="title-note-below-title">0ln</xsl:param>
+  <!-- §7.3.2/§7.3.3: the first text one blank line below the title (and below a 题注). -->
   <xsl:param name="text-below-title">1ln</xsl:param>
   <!-- §7.3.3: paragraphs indented two characters. -->
   <xsl:param name="para-indent">2ch</xsl:param>
-  <!-- Face of the 第X条 label: body (default) or hei. -->
+  <!-- Face of the 第X条 label (and of 一、 in article-style="ordinal"): body (default) or hei. -->
   <xsl:param name="article-label-face">body</xsl:param>
   <!-- Chapter (章) and section (节) headings: centred, in Hei. -->
   <xsl:param name="chapter-face">hei</xsl:param>

@@ -69,6 +69,7 @@
       <flow face="body" size="{$body-size}" color="{$black}">
         <xsl:apply-templates select="s:head"/>
         <xsl:apply-templates select="s:title"/>
+        <xsl:apply-templates select="s:title-note"/>
         <xsl:apply-templates select="s:addressee"/>
         <xsl:apply-templates select="s:body"/>
         <xsl:call-template name="attachment-list"/>
@@ -451,13 +452,25 @@
     </xsl:for-each>
   </xsl:template>
 
-  <!-- 主送机关 (§7.3.2): one blank line below the title, flush left, ending with a full-width
-       colon. -->
+  <!-- 题注: on the line right under the title (the document's or an attachment's), centred in
+       楷体 三号, printed as written (the author writes its parentheses); a long one wraps, each
+       line centred. The text follows one blank line under it, as under a title. -->
+  <xsl:template match="s:title-note">
+    <para before="{$title-note-below-title}" face="{$title-note-face}" size="{$title-note-size}"
+          align="center" balance="yes" grid="yes" keep-with-next="yes">
+      <xsl:call-template name="src"/>
+      <xsl:value-of select="."/>
+    </para>
+  </xsl:template>
+
+  <!-- 主送机关 (§7.3.2): one blank line below the title (or its 题注), flush left, ending with a
+       full-width colon. An attachment's own addressee (an attached 请示 or 报告) is set the same
+       way but stays where it is. -->
   <xsl:template match="s:addressee">
     <para before="{$text-below-title}" align="justify" grid="yes">
       <!-- So many addressees that no text would begin on the first page: they move to the
            colophon (§7.3.2, §7.4.2), made for them when the source has none. -->
-      <xsl:if test="not($format = 'letter')">
+      <xsl:if test="parent::s:document and not($format = 'letter')">
         <xsl:attribute name="fallback">addressee</xsl:attribute>
       </xsl:if>
       <xsl:call-template name="src"/>
@@ -494,8 +507,18 @@
     <xsl:apply-templates select="*"/>
   </xsl:template>
 
-  <!-- The first paragraph of an article carries its number: 第X条, a full-width space, the text. -->
+  <!-- The first paragraph of an article carries its number: 第X条, a full-width space, the text;
+       with article-style="ordinal" (on the document, or on the attachment it stands in) 一、 and
+       the text, without a space. -->
   <xsl:template match="s:article/s:p[1]">
+    <xsl:variable name="style"><xsl:apply-templates select=".." mode="style"/></xsl:variable>
+    <xsl:choose>
+      <xsl:when test="$style = 'ordinal'"><xsl:call-template name="ordinal-article-p"/></xsl:when>
+      <xsl:otherwise><xsl:call-template name="tiao-article-p"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="tiao-article-p">
     <xsl:variable name="label"><xsl:apply-templates select=".." mode="number"/></xsl:variable>
     <para indent="{$para-indent}" align="justify" grid="yes"
           outline-level="{count(ancestor::s:chapter|ancestor::s:section) + 1}"
@@ -510,6 +533,27 @@
       <xsl:call-template name="src"/>
       <span face="{$article-label-face}"><xsl:value-of select="$label"/></span>
       <xsl:text>　</xsl:text>
+      <xsl:apply-templates/>
+    </para>
+  </xsl:template>
+
+  <xsl:template name="ordinal-article-p">
+    <xsl:variable name="n"><xsl:apply-templates select=".." mode="index"/></xsl:variable>
+    <xsl:variable name="label">
+      <xsl:call-template name="cn-number"><xsl:with-param name="n" select="number($n)"/></xsl:call-template>
+      <xsl:text>、</xsl:text>
+    </xsl:variable>
+    <para indent="{$para-indent}" align="justify" grid="yes"
+          outline-level="{count(ancestor::s:chapter|ancestor::s:section) + 1}">
+      <xsl:call-template name="start-space"><xsl:with-param name="owner" select=".."/></xsl:call-template>
+      <xsl:attribute name="outline-title">
+        <xsl:variable name="rendered"><xsl:apply-templates/></xsl:variable>
+        <xsl:variable name="text" select="normalize-space($rendered)"/>
+        <xsl:value-of select="concat($label, substring($text, 1, $outline-text-length))"/>
+        <xsl:if test="string-length($text) &gt; $outline-text-length">…</xsl:if>
+      </xsl:attribute>
+      <xsl:call-template name="src"/>
+      <span face="{$article-label-face}"><xsl:value-of select="$label"/></span>
       <xsl:apply-templates/>
     </para>
   </xsl:template>
@@ -536,12 +580,28 @@
   </xsl:template>
 
   <!-- Headings of notices and opinions (§7.3.3): 一、 in 黑体 on a line of its own; （一） in 楷体,
-       1． and （1） in 仿宋, each run in with the first paragraph under it. -->
+       1． and （1） in 仿宋, each run in with the first paragraph under it. A 一、 without a heading
+       whose first child is a paragraph runs into it: 一、 in 黑体, then the text in the body face. -->
   <xsl:template match="s:point">
     <xsl:variable name="level" select="count(ancestor-or-self::s:point)"/>
     <xsl:variable name="label"><xsl:apply-templates select="." mode="number"/></xsl:variable>
     <xsl:variable name="first-p" select="s:p[1][not(preceding-sibling::s:point)]"/>
     <xsl:choose>
+      <xsl:when test="$level = 1 and not(s:heading) and *[1][self::s:p]">
+        <para indent="{$para-indent}" align="justify" grid="yes" outline-level="1">
+          <xsl:call-template name="start-space"/>
+          <xsl:attribute name="outline-title">
+            <xsl:variable name="rendered"><xsl:apply-templates select="s:p[1]/node()"/></xsl:variable>
+            <xsl:variable name="text" select="normalize-space($rendered)"/>
+            <xsl:value-of select="concat($label, substring($text, 1, $outline-text-length))"/>
+            <xsl:if test="string-length($text) &gt; $outline-text-length">…</xsl:if>
+          </xsl:attribute>
+          <xsl:call-template name="src"/>
+          <span face="{$point1-face}"><xsl:value-of select="$label"/></span>
+          <xsl:apply-templates select="s:p[1]/node()"/>
+        </para>
+        <xsl:apply-templates select="(s:p | s:point | s:table)[position() &gt; 1]"/>
+      </xsl:when>
       <xsl:when test="$level = 1">
         <para indent="{$para-indent}" face="{$point1-face}" grid="yes" keep-with-next="yes"
               outline-level="1" outline-title="{$label}{normalize-space(s:heading)}">
@@ -602,6 +662,7 @@
     <xsl:if test="generate-id($first) = generate-id($owner)">
       <xsl:choose>
         <xsl:when test="$container/self::s:body and $doc/s:addressee"/>
+        <xsl:when test="$container/self::s:attachment and $container/s:addressee"/>
         <xsl:when test="$container/self::s:body and $format = 'order' and not($doc/s:title)">
           <xsl:attribute name="before"><xsl:value-of select="$order-text-below-number"/></xsl:attribute>
         </xsl:when>
@@ -675,8 +736,9 @@
   <!-- 附件说明 (§7.3.4): one blank line below the text, two characters in: 附件：1．name, a long name
        wrapping under its own first character, no closing punctuation. -->
   <xsl:template name="attachment-list">
-    <xsl:variable name="many" select="count(s:attachment) &gt; 1"/>
-    <xsl:for-each select="s:attachment">
+    <!-- Only labelled attachments: an enclosed document (label="no") is not listed. -->
+    <xsl:variable name="many" select="count(s:attachment[not(@label = 'no')]) &gt; 1"/>
+    <xsl:for-each select="s:attachment[not(@label = 'no')]">
       <xsl:variable name="n" select="position()"/>
       <xsl:variable name="label">
         <xsl:if test="$many"><xsl:value-of select="$n"/>．</xsl:if>
@@ -709,7 +771,20 @@
   </xsl:template>
 
   <!-- 附件 (§7.3.8): each from a new page; 附件N in 黑体 on the first line, the title centred on
-       the third; the pages are numbered on from the text. -->
+       the third; the pages are numbered on from the text. An enclosed document (label="no": the
+       regulation that a 印发 notice issues, the 请示 that a 转发 notice forwards) has no 附件N:
+       its title stands on the page's first line, and is its bookmark. Then the 题注, the
+       attachment's own addressee, its text and its own closing, each set as the document's. -->
+  <xsl:template match="s:attachment[@label = 'no']">
+    <para break-before="page" face="title" size="{$title-size}" align="center" balance="yes"
+          keep-with-next="yes" outline-level="1">
+      <xsl:attribute name="outline-title"><xsl:apply-templates select="s:title" mode="plain"/></xsl:attribute>
+      <xsl:call-template name="src"/>
+      <xsl:apply-templates select="s:title/node()"/>
+    </para>
+    <xsl:apply-templates select="*[not(self::s:title)]"/>
+  </xsl:template>
+
   <xsl:template match="s:attachment">
     <para break-before="page" face="hei" grid="yes" outline-level="1">
       <xsl:attribute name="outline-title">
@@ -729,10 +804,11 @@
   </xsl:template>
   <xsl:template match="s:attachment/s:title/s:br"><br/></xsl:template>
 
+  <!-- 附件N counts the labelled attachments only; 附件 alone when there is one. -->
   <xsl:template name="attachment-label">
     <xsl:text>附件</xsl:text>
-    <xsl:if test="count(../s:attachment) &gt; 1">
-      <xsl:value-of select="count(preceding-sibling::s:attachment) + 1"/>
+    <xsl:if test="count(../s:attachment[not(@label = 'no')]) &gt; 1">
+      <xsl:value-of select="count(preceding-sibling::s:attachment[not(@label = 'no')]) + 1"/>
     </xsl:if>
   </xsl:template>
 
@@ -776,14 +852,25 @@
     <xsl:call-template name="cn-number"><xsl:with-param name="n" select="count(preceding-sibling::s:section) + 1"/></xsl:call-template>
     <xsl:text>节</xsl:text>
   </xsl:template>
-  <!-- Articles are numbered through the body, and afresh in each attachment. -->
+  <!-- Articles are numbered through the body, and afresh in each attachment. A reference prints
+       第X条 whatever the article style: an ordinal article (一、) is cited by its place as well. -->
   <xsl:template match="s:article" mode="number">
-    <xsl:variable name="container" select="generate-id(ancestor::s:body | ancestor::s:attachment)"/>
     <xsl:text>第</xsl:text>
-    <xsl:call-template name="cn-number">
-      <xsl:with-param name="n" select="count(preceding::s:article[generate-id(ancestor::s:body | ancestor::s:attachment) = $container]) + 1"/>
-    </xsl:call-template>
+    <xsl:variable name="n"><xsl:apply-templates select="." mode="index"/></xsl:variable>
+    <xsl:call-template name="cn-number"><xsl:with-param name="n" select="number($n)"/></xsl:call-template>
     <xsl:text>条</xsl:text>
+  </xsl:template>
+  <xsl:template match="s:article" mode="index">
+    <xsl:variable name="container" select="generate-id(ancestor::s:body | ancestor::s:attachment)"/>
+    <xsl:value-of select="count(preceding::s:article[generate-id(ancestor::s:body | ancestor::s:attachment) = $container]) + 1"/>
+  </xsl:template>
+  <!-- tiao (第一条, the default) or ordinal (一、): the attachment's own article-style in an
+       attachment, the document's in the body. -->
+  <xsl:template match="s:article" mode="style">
+    <xsl:choose>
+      <xsl:when test="ancestor::s:attachment"><xsl:value-of select="ancestor::s:attachment/@article-style"/></xsl:when>
+      <xsl:otherwise><xsl:value-of select="$doc/@article-style"/></xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
   <xsl:template match="s:item" mode="number">
     <xsl:variable name="n" select="count(preceding-sibling::s:item) + 1"/>
@@ -803,6 +890,9 @@
     <xsl:choose>
       <xsl:when test="not($target)">
         <xsl:message terminate="yes"><xsl:value-of select="@gw:line"/>: reference to "<xsl:value-of select="@to"/>", which no chapter, section, article, item or attachment has as its id (a point's number cannot be cited)</xsl:message>
+      </xsl:when>
+      <xsl:when test="$target/self::s:attachment[@label = 'no']">
+        <xsl:message terminate="yes"><xsl:value-of select="@gw:line"/>: reference to "<xsl:value-of select="@to"/>", an enclosed document (label="no"), which has no 附件 number to print; name it in the text</xsl:message>
       </xsl:when>
       <xsl:when test="$target/self::s:attachment">
         <xsl:for-each select="$target"><xsl:call-template name="attachment-label"/></xsl:for-each>
