@@ -40,6 +40,9 @@ typedef struct gw_options {
     size_t n_params;
     /* PNG resolution in dots per inch. */
     double png_dpi;
+    /* Nonzero: load no fonts. Import, lint and validation need none, and then work on a
+     * machine without them. Such a context cannot render. */
+    int no_fonts;
 } gw_options;
 
 typedef struct gw_ctx gw_ctx;
@@ -65,6 +68,19 @@ gw_status gw_layout_write(gw_ctx *ctx, const char *source_path, const char *outp
  * number. */
 gw_status gw_render(gw_ctx *ctx, const char *source_path, const char *output_path,
                     gw_format format);
+
+/* Reads a plain-text document (UTF-8, or GBK, or UTF-16 with a byte order mark), recognises
+ * its parts and writes them as a source, valid against the schema, to output_path (atomically)
+ * or to standard output when output_path is NULL. What was guessed or normalised is reported
+ * on the context's error stream as `file:line: note: …`; verbose adds what was recognised. */
+gw_status gw_import(gw_ctx *ctx, const char *text_path, const char *output_path, int verbose);
+
+/* Checks a source (.xml) or a plain-text document against the rules of GB/T 9704 that people
+ * get wrong, reporting `file:line: warning: … [rule]`. With fix_path, writes the document
+ * with every fixable fault corrected there (atomically; "-" is standard output). Returns
+ * GW_OK when nothing was found, GW_ERR_INPUT when warnings were reported or the file could
+ * not be read. */
+gw_status gw_lint(gw_ctx *ctx, const char *path, const char *fix_path);
 
 /* Batch builds (`gongwen build`). */
 typedef struct gw_build_options {

@@ -212,3 +212,10 @@ void gw_atomic_drop(gw_atomic *a)
     free(a->path);
     free(a);
 }
+
+bool gw_same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
+}

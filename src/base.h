@@ -69,4 +69,7 @@ const char *gw_atomic_tmp_path(const gw_atomic *a);
 gw_status gw_atomic_commit(gw_ctx *ctx, gw_atomic *a);
 void gw_atomic_drop(gw_atomic *a); /* abandons: removes the temporary file */
 
+/* Whether two paths name one file (so an output never overwrites its own input). */
+bool gw_same_file(const char *a, const char *b);
+
 #endif

@@ -14,6 +14,8 @@ static const char usage[] =
     "       gongwen layout SOURCE.xml [-o OUTPUT.xml]\n"
     "       gongwen validate SOURCE.xml...\n"
     "       gongwen build DIR [-o OUTDIR] [-j N] [--shard K/N] [-f pdf|png|svg] [options]\n"
+    "       gongwen import TEXT.txt [-o SOURCE.xml] [--report]\n"
+    "       gongwen lint SOURCE.xml|TEXT.txt [--fix [-o OUTPUT] | --in-place]\n"
     "       gongwen --help | --version\n"
     "\n"
     "Typesets a Chinese official document (公文) as GB/T 9704-2012 lays it out.\n"
@@ -24,6 +26,9 @@ static const char usage[] =
     "  validate   check sources against the schema\n"
     "  build      render every source below DIR into OUTDIR (default out/) at the same\n"
     "             relative path, skipping those whose output is up to date (by content)\n"
+    "  import     turn a plain-text document into a source (default: TEXT with .xml);\n"
+    "             what was guessed or normalised is reported as file:line: note: …\n"
+    "  lint       report faults against GB/T 9704 as file:line: warning: … [rule]\n"
     "\n"
     "options:\n"
     "  -o, --output PATH        where to write; for png and svg, one file per page:\n"
@@ -36,10 +41,14 @@ static const char usage[] =
     "      --datadir DIR        folder of stylesheets/, schema/ and fonts/\n"
     "  -j, --jobs N             build: N sources at a time (default: one per CPU)\n"
     "      --shard K/N          build: only the sources in shard K of N (a hash of the path)\n"
+    "      --report             import: also list what was recognised, line by line\n"
+    "      --fix                lint: write the document with the faults fixed, to -o\n"
+    "                           OUTPUT or standard output (never over the input)\n"
+    "      --in-place           lint: fix the input itself (atomically)\n"
     "\n"
-    "exit status: 0 done, 1 bad input, 2 bad usage, 3 system failure (files, fonts)\n";
+    "exit status: 0 done, 1 bad input (for lint: warnings), 2 bad usage, 3 system failure\n";
 
-enum { OPT_FONT_DIR = 256, OPT_DPI, OPT_DATADIR, OPT_SHARD };
+enum { OPT_FONT_DIR = 256, OPT_DPI, OPT_DATADIR, OPT_SHARD, OPT_REPORT, OPT_FIX, OPT_IN_PLACE };
 
 static int fail_usage(const char *msg, const char *arg)
 {
@@ -89,6 +98,40 @@ static bool parse_shard(const char *s, unsigned *k, unsigned *n)
     *k = (unsigned)a;
     *n = (unsigned)b;
     return true;
+}
+
+/* What import and lint were asked for. */
+typedef struct text_options {
+    bool report, fix, in_place;
+} text_options;
+
+static int run_text(const char *command, const char *const *files, size_t n_files,
+                    const char *output, const text_options *to, const gw_options *opts)
+{
+    bool import = strcmp(command, "import") == 0;
+    if (n_files != 1)
+        return fail_usage(import ? "give exactly one text file" : "give exactly one file", NULL);
+    if (!import && to->in_place && (to->fix || output))
+        return fail_usage("--in-place writes the input: give neither --fix nor -o", NULL);
+    if (!import && output && !to->fix)
+        return fail_usage("-o goes with --fix", NULL);
+    gw_options light = *opts;
+    light.no_fonts = 1;
+    gw_status st = GW_OK;
+    gw_ctx *ctx = gw_ctx_new(&light, &st);
+    if (!ctx)
+        return st;
+    int rc;
+    if (import) {
+        char *path = output ? gw_xstrdup(output) : default_output(files[0], "xml");
+        rc = gw_import(ctx, files[0], path, to->report);
+        free(path);
+    } else {
+        const char *fix = to->in_place ? files[0] : to->fix ? (output ? output : "-") : NULL;
+        rc = gw_lint(ctx, files[0], fix);
+    }
+    gw_ctx_drop(ctx);
+    return rc;
 }
 
 static int run_build(const char *const *dirs, size_t n_dirs, gw_build_options *bo,
@@ -156,6 +199,9 @@ int main(int argc, char **argv)
                                              {"datadir", required_argument, NULL, OPT_DATADIR},
                                              {"jobs", required_argument, NULL, 'j'},
                                              {"shard", required_argument, NULL, OPT_SHARD},
+                                             {"report", no_argument, NULL, OPT_REPORT},
+                                             {"fix", no_argument, NULL, OPT_FIX},
+                                             {"in-place", no_argument, NULL, OPT_IN_PLACE},
                                              {"help", no_argument, NULL, 'h'},
                                              {"version", no_argument, NULL, 'V'},
                                              {NULL, 0, NULL, 0}};
@@ -165,6 +211,8 @@ int main(int argc, char **argv)
     gw_options opts = {0};
     gw_build_options build = {0};
     bool build_only = false; /* -j or --shard given */
+    text_options text = {0};
+    bool text_only = false; /* --report, --fix or --in-place given */
     const char **params = gw_xcalloc((size_t)argc, sizeof *params);
     const char **font_dirs = gw_xcalloc((size_t)argc, sizeof *font_dirs);
     opts.params = params;
@@ -213,6 +261,15 @@ int main(int argc, char **argv)
                 rc = fail_usage("a shard is K/N with 1 <= K <= N", optarg);
             build_only = true;
             break;
+        case OPT_REPORT:
+            text.report = text_only = true;
+            break;
+        case OPT_FIX:
+            text.fix = text_only = true;
+            break;
+        case OPT_IN_PLACE:
+            text.in_place = text_only = true;
+            break;
         case 'h':
             fputs(usage, stdout);
             rc = GW_OK;
@@ -235,6 +292,11 @@ int main(int argc, char **argv)
                            &build, &opts);
         } else if (build_only) {
             rc = fail_usage("-j and --shard apply to build only", NULL);
+        } else if (strcmp(argv[optind], "import") == 0 || strcmp(argv[optind], "lint") == 0) {
+            rc = run_text(argv[optind], (const char *const *)argv + optind + 1,
+                          (size_t)(argc - optind - 1), output, &text, &opts);
+        } else if (text_only) {
+            rc = fail_usage("--report, --fix and --in-place apply to import and lint only", NULL);
         } else {
             rc = run(argv[optind], (const char *const *)argv + optind + 1,
                      (size_t)(argc - optind - 1), output, format, ext, &opts);

@@ -127,6 +127,8 @@ gw_ctx *gw_ctx_new(const gw_options *opts, gw_status *status)
     if (gw_transform_check_params(ctx) != GW_OK)
         return fail_ctx(ctx, GW_ERR_USAGE, status);
     gw_timing(ctx, "schemas");
+    if (opts->no_fonts)
+        return ctx;
     size_t n_dirs = 0;
     char **dirs = font_dirs(opts, &n_dirs);
     gw_status st = gw_fonts_new(ctx, (const char *const *)dirs, n_dirs);
@@ -228,13 +230,6 @@ static char *document_time(const char *doc_date)
     return gw_xstrdup("2000-01-01T00:00:00Z");
 }
 
-static bool same_file(const char *a, const char *b)
-{
-    struct stat sa, sb;
-    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
-           sa.st_ino == sb.st_ino;
-}
-
 /* out/x.png → out/x-3.png; a pattern with %d takes the number there. */
 static char *page_path(const char *pattern, long page)
 {
@@ -250,7 +245,7 @@ static char *page_path(const char *pattern, long page)
 
 gw_status gw_layout_write(gw_ctx *ctx, const char *source_path, const char *output_path)
 {
-    if (output_path && same_file(source_path, output_path)) {
+    if (output_path && gw_same_file(source_path, output_path)) {
         gw_error(ctx, (gw_pos){output_path, 0}, "refusing to write the output over the source");
         return GW_ERR_USAGE;
     }
@@ -291,7 +286,7 @@ static gw_status write_outputs(gw_ctx *ctx, const gw_backend *be, const gw_doc *
     for (size_t i = 0; i < n && st == GW_OK; i++) {
         paths[i] = be->per_page ? page_path(output_path, (long)i) : gw_xstrdup(output_path);
         struct stat sb;
-        if (same_file(source_path, paths[i])) {
+        if (gw_same_file(source_path, paths[i])) {
             gw_error(ctx, (gw_pos){paths[i], 0}, "refusing to write the output over the source");
             st = GW_ERR_USAGE;
         } else if (stat(paths[i], &sb) == 0 && S_ISDIR(sb.st_mode)) {
@@ -320,11 +315,15 @@ static gw_status write_outputs(gw_ctx *ctx, const gw_backend *be, const gw_doc *
 gw_status gw_render(gw_ctx *ctx, const char *source_path, const char *output_path, gw_format format)
 {
     const gw_backend *be = gw_backend_lookup(format);
+    if (!ctx->fonts) {
+        gw_error(ctx, (gw_pos){source_path, 0}, "this context was made without fonts");
+        return GW_ERR_USAGE;
+    }
     if (!be) {
         gw_error(ctx, (gw_pos){NULL, 0}, "unknown output format");
         return GW_ERR_USAGE;
     }
-    if (same_file(source_path, output_path)) {
+    if (gw_same_file(source_path, output_path)) {
         gw_error(ctx, (gw_pos){output_path, 0}, "refusing to write the output over the source");
         return GW_ERR_USAGE;
     }
