@@ -246,15 +246,30 @@ xmlDocPtr gw_source_load(gw_ctx *ctx, const char *path)
     return doc;
 }
 
-static void annotate(xmlNodePtr node, xmlNsPtr ns)
+static bool is_source(xmlNodePtr n, const char *name)
+{
+    return n->ns && xmlStrEqual(n->ns->href, BAD_CAST GW_SOURCE_NS) &&
+           xmlStrEqual(n->name, BAD_CAST name);
+}
+
+/* Every element gets its line (gw:line); every article its number in its body or attachment
+ * (gw:index), which the stylesheets would otherwise count from the preceding articles, at a
+ * cost that grows with the square of their number. */
+static void annotate(xmlNodePtr node, xmlNsPtr ns, long *articles)
 {
     for (xmlNodePtr n = node; n; n = n->next) {
         if (n->type != XML_ELEMENT_NODE)
             continue;
-        char line[24];
-        snprintf(line, sizeof line, "%ld", xmlGetLineNo(n));
-        xmlSetNsProp(n, ns, BAD_CAST "line", BAD_CAST line);
-        annotate(n->children, ns);
+        char num[24];
+        snprintf(num, sizeof num, "%ld", xmlGetLineNo(n));
+        xmlSetNsProp(n, ns, BAD_CAST "line", BAD_CAST num);
+        if (is_source(n, "article")) {
+            snprintf(num, sizeof num, "%ld", ++*articles);
+            xmlSetNsProp(n, ns, BAD_CAST "index", BAD_CAST num);
+        }
+        long own = 0;
+        bool container = is_source(n, "body") || is_source(n, "attachment");
+        annotate(n->children, ns, container ? &own : articles);
     }
 }
 
@@ -264,5 +279,6 @@ void gw_source_annotate_lines(xmlDocPtr doc)
     if (!root)
         return;
     xmlNsPtr ns = xmlNewNs(root, BAD_CAST GW_ANNOTATION_NS, BAD_CAST "gw");
-    annotate(root, ns);
+    long articles = 0;
+    annotate(root, ns, &articles);
 }

@@ -657,8 +657,10 @@
   <xsl:template name="start-space">
     <xsl:param name="owner" select="."/>
     <xsl:variable name="container" select="$owner/ancestor::s:body | $owner/ancestor::s:attachment"/>
+    <!-- The first block in document order is a child of the container (a block's own blocks
+         come after it); looking through all descendants costs the square of their number. -->
     <xsl:variable name="first"
-        select="($container//*[self::s:p or self::s:point or self::s:chapter or self::s:section or self::s:article or self::s:table])[1]"/>
+        select="$container/*[self::s:p or self::s:point or self::s:chapter or self::s:section or self::s:article or self::s:table][1]"/>
     <xsl:if test="generate-id($first) = generate-id($owner)">
       <xsl:choose>
         <xsl:when test="$container/self::s:body and $doc/s:addressee"/>
@@ -861,8 +863,14 @@
     <xsl:text>条</xsl:text>
   </xsl:template>
   <xsl:template match="s:article" mode="index">
-    <xsl:variable name="container" select="generate-id(ancestor::s:body | ancestor::s:attachment)"/>
-    <xsl:value-of select="count(preceding::s:article[generate-id(ancestor::s:body | ancestor::s:attachment) = $container]) + 1"/>
+    <xsl:choose>
+      <!-- gongwen has counted them (gw:index): counting here costs the square of their number -->
+      <xsl:when test="@gw:index"><xsl:value-of select="@gw:index"/></xsl:when>
+      <xsl:otherwise>
+        <xsl:variable name="container" select="generate-id(ancestor::s:body | ancestor::s:attachment)"/>
+        <xsl:value-of select="count(preceding::s:article[generate-id(ancestor::s:body | ancestor::s:attachment) = $container]) + 1"/>
+      </xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
   <!-- tiao (第一条, the default) or ordinal (一、): the attachment's own article-style in an
        attachment, the document's in the body. -->
