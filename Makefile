@@ -78,26 +78,28 @@ build/unit_linebreak: tests/unit/linebreak.c src/linebreak.c src/base.c src/line
 # sanitizers, no clang needed) together with the seed corpus.
 FUZZ_SECONDS ?= 60
 CLANG ?= clang
-FUZZ_TARGETS := source linebreak
+FUZZ_TARGETS := source linebreak import
 LIB_SRCS := $(filter-out src/main.c,$(SRCS))
 FUZZ_FLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Isrc -Iinclude $(PKG_CFLAGS) -DGW_FUZZ_DATADIR='"$(CURDIR)"'
 
 build/fuzz:
 	@mkdir -p $@
 
-build/fuzz/fuzz_%: fuzz/fuzz_%.c $(LIB_SRCS) | build/fuzz
+build/fuzz/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz_ctx.h $(LIB_SRCS) | build/fuzz
 	@echo "  CLANG   $@"
 	$(Q)$(CLANG) $(FUZZ_FLAGS) -fsanitize=fuzzer,address,undefined $< $(LIB_SRCS) $(PKG_LIBS) -lm -o $@
 
-build/fuzz/replay_%: fuzz/fuzz_%.c fuzz/replay.c $(LIB_SRCS) | build/fuzz deps
+build/fuzz/replay_%: fuzz/fuzz_%.c fuzz/fuzz_ctx.h fuzz/replay.c $(LIB_SRCS) | build/fuzz deps
 	@echo "  CC      $@"
 	$(Q)$(CC) $(FUZZ_FLAGS) -fsanitize=address,undefined fuzz/replay.c $< $(LIB_SRCS) $(PKG_LIBS) -lm -o $@
 
 fuzz: all
 	@tools/deps.sh --fuzz
 	@$(MAKE) --no-print-directory $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
-	@mkdir -p build/fuzz/corpus/source build/fuzz/corpus/linebreak
+	@mkdir -p build/fuzz/corpus/source build/fuzz/corpus/linebreak build/fuzz/corpus/import
 	@cp sources/*.xml tests/data/*.xml tests/data/bad/*.xml build/fuzz/corpus/source/
+	@cp tests/data/import/*.txt build/fuzz/corpus/import/
+	@cp ../shared/corpus/*.txt ../shared/seeds/*.txt build/fuzz/corpus/import/ 2>/dev/null || true
 	@for t in $(FUZZ_TARGETS); do \
 		echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
 		LSAN_OPTIONS=suppressions=tests/sanitizers.supp \

@@ -1,7 +1,7 @@
 /* libFuzzer target: any bytes as a source (or a layout): parse, validate, transform, read the
  * layout and typeset it. Nothing may crash, hang, leak or read out of bounds; errors are
  * reported (to /dev/null here) and the input refused. */
-#include "ctx.h"
+#include "fuzz_ctx.h"
 #include "layout.h"
 #include "source.h"
 #include "transform.h"
@@ -12,26 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifndef GW_FUZZ_DATADIR
-#define GW_FUZZ_DATADIR "."
-#endif
-
-static gw_ctx *context(void)
-{
-    static gw_ctx *ctx;
-    if (!ctx) {
-        gw_options opts = {.datadir = getenv("GONGWEN_DATADIR") ? NULL : GW_FUZZ_DATADIR};
-        ctx = gw_ctx_new(&opts, NULL);
-        if (!ctx)
-            abort();
-        ctx->err = fopen("/dev/null", "w");
-    }
-    return ctx;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    gw_ctx *ctx = context();
+    gw_ctx *ctx = fuzz_context(0);
     xmlDocPtr doc = gw_xml_read_memory(ctx, (const char *)data, size, "fuzz.xml");
     if (!doc)
         return 0;

@@ -219,3 +219,29 @@ bool gw_same_file(const char *a, const char *b)
     return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
            sa.st_ino == sb.st_ino;
 }
+
+gw_status gw_write_bytes(gw_ctx *ctx, const char *path, const char *data, size_t len)
+{
+    if (strcmp(path, "-") == 0) {
+        if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
+            gw_error(ctx, (gw_pos){"<stdout>", 0}, "cannot write: %s", strerror(errno));
+            return GW_ERR_SYSTEM;
+        }
+        return GW_OK;
+    }
+    gw_atomic *a = gw_atomic_open(ctx, path);
+    if (!a)
+        return GW_ERR_SYSTEM;
+    for (size_t done = 0; done < len;) {
+        ssize_t w = write(a->fd, data + done, len - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            gw_error(ctx, (gw_pos){path, 0}, "cannot write: %s", strerror(errno));
+            gw_atomic_drop(a);
+            return GW_ERR_SYSTEM;
+        }
+        done += (size_t)w;
+    }
+    return gw_atomic_commit(ctx, a);
+}

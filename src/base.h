@@ -69,6 +69,9 @@ const char *gw_atomic_tmp_path(const gw_atomic *a);
 gw_status gw_atomic_commit(gw_ctx *ctx, gw_atomic *a);
 void gw_atomic_drop(gw_atomic *a); /* abandons: removes the temporary file */
 
+/* Writes bytes to path atomically, or to standard output for "-". */
+gw_status gw_write_bytes(gw_ctx *ctx, const char *path, const char *data, size_t len);
+
 /* Whether two paths name one file (so an output never overwrites its own input). */
 bool gw_same_file(const char *a, const char *b);
 

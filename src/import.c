@@ -88,6 +88,9 @@ static bool parse_cn(const gunichar *s, size_t n, size_t *len, long *value)
                 return false;
             total += (digit < 0 ? 1 : digit) * unit;
             digit = -1;
+        } else if (s[i] == 0x4E07 /* 万 */ && (total > 0 || digit > 0) && total < 10000) {
+            total = (total + (digit > 0 ? digit : 0)) * 10000;
+            digit = -1;
         } else {
             break;
         }
@@ -186,6 +189,11 @@ static gw_mark parse_mark(const gunichar *s, size_t n)
     return m;
 }
 
+gw_mark gw_parse_mark(const gunichar *s, size_t n)
+{
+    return parse_mark(s, n);
+}
+
 static bool is_terminal(gunichar c)
 {
     static const gunichar t[] = {0x3002, 0xFF01, 0xFF1F, 0xFF1B, 0xFF1A, 0x2026, 0x201D,
@@ -273,7 +281,12 @@ bool gw_parse_date(const gunichar *s, size_t n, int *y, int *m, int *d, bool *ar
     if (!parse_small(s, n, &i, &day, &a2) || i >= n || s[i] != 0x65E5 /* 日 */)
         return false;
     i = skip_blanks(s, n, i + 1);
-    if (i != n || month < 1 || month > 12 || day < 1 || day > 31 || year < 1000)
+    static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (i != n || month < 1 || month > 12 || day < 1 || day > days[month - 1] || year < 1000 ||
+        year > 2999)
+        return false;
+    bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    if (month == 2 && day == 29 && !leap)
         return false;
     *y = year;
     *m = month;
@@ -336,7 +349,8 @@ static bool parse_docnum(const gunichar *s, size_t n, docnum *dn)
     dn->code_len = i;
     dn->open = s[i++];
     size_t len = 0;
-    if (!parse_arabic(s + i, n - i, &len, &dn->year) || (len != 4 && len != 2))
+    if (!parse_arabic(s + i, n - i, &len, &dn->year) || (len != 4 && len != 2) ||
+        (len == 4 && (dn->year < 1000 || dn->year > 2999)))
         return false;
     dn->year_digits = (int)len;
     i += len;
@@ -468,11 +482,11 @@ static char *decode(gw_ctx *ctx, gw_text *t, char *raw, size_t len)
             gw_error(ctx, (gw_pos){t->path, 1}, "broken UTF-16 at byte %zu", bad);
         else
             report(t, 1, "normalised", "decoded from UTF-16");
+        t->decoded = true;
         free(raw);
         return r;
     }
-    size_t probe = len < 8192 ? len : 8192;
-    if (memchr(raw, '\0', probe)) {
+    if (memchr(raw, '\0', len)) {
         gw_error(ctx, (gw_pos){t->path, 0}, "a binary file, not text (it holds NUL bytes)");
         free(raw);
         return NULL;
@@ -677,6 +691,8 @@ static const char *title_kind(const gunichar *s, size_t n)
     /* a letter-spaced title (工 作 规 则) names its kind too */
     gunichar tail[8];
     size_t m = 0;
+    if (n > 1 && (s[n - 1] == 0x3002 || s[n - 1] == '.'))
+        n--;
     for (size_t i = n; i > 0 && m < 8; i--)
         if (!is_blank(s[i - 1]))
             tail[7 - m++] = s[i - 1];
@@ -699,6 +715,9 @@ static bool title_like(const gw_line *l, size_t max_chars)
 {
     const gunichar *s = l->text.s;
     size_t n = l->text.n;
+    /* a title that ends with a stop is still a title (lint reports the stop) */
+    if (n > 1 && (s[n - 1] == 0x3002 || s[n - 1] == '.'))
+        n--;
     if (l->role != GW_LINE_TEXT || n == 0 || n > max_chars || has_char(s, n, '\t'))
         return false;
     if (has_char(s, n, 0x3002) || has_char(s, n, 0xFF1A) || has_char(s, n, ':') ||
@@ -733,6 +752,26 @@ static bool addressee_like(const gw_line *l)
             return false;
     }
     return true;
+}
+
+/* 主送机关 typed without its colon: organs' names, no sentence, and a paragraph after it. */
+static bool addressee_without_colon(const gw_line *l, const gw_line *next)
+{
+    static const char *const organ_ends[] = {"政府", "部门", "单位", "机构",   "委员会", "党委",
+                                             "党组", "厅",   "局",   "办公室", "各部委", "学校",
+                                             "公司", "总支", "支部", "院",     "处",     "室"};
+    const gunichar *s = l->text.s;
+    size_t n = l->text.n;
+    if (l->role != GW_LINE_TEXT || !next || next->text.n < 20 || n < 2 || n > 100 ||
+        !gw_is_cjk(s[n - 1]) || parse_mark(s, n).kind != GW_MARK_NONE)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (is_terminal(s[i]) || s[i] == '\t')
+            return false;
+    for (size_t k = 0; k < sizeof organ_ends / sizeof organ_ends[0]; k++)
+        if (ends_with(s, n, organ_ends[k]))
+            return true;
+    return false;
 }
 
 static bool is_date_line(const gw_line *l)
@@ -838,12 +877,13 @@ typedef struct para {
     bool row;
 } para;
 
+/* A heading: short, one sentence at most (加强领导，明确职责 is one). */
 static bool heading_like(const gunichar *s, size_t n)
 {
     if (n == 0 || n > 30)
         return false;
     for (size_t i = 0; i + 1 < n; i++)
-        if (s[i] == 0x3002 || s[i] == 0xFF0C || s[i] == 0xFF1B || s[i] == ',')
+        if (s[i] == 0x3002 || s[i] == 0xFF1B || s[i] == ';' || s[i] == 0xFF1F || s[i] == 0xFF01)
             return false;
     return true;
 }
@@ -1058,6 +1098,7 @@ static bool build_articles(rec *r, xmlNodePtr parent, para *ps, size_t np, bool 
     long n_chapter = 0, n_section = 0, n_article = 0, n_item = 0, n_sub = 0;
     gw_mark_kind art_kind = ordinal ? GW_MARK_CN : GW_MARK_ARTICLE;
     bool chapters = false;
+    long in_chapter = 0, in_section = 0; /* articles directly in the open chapter, section */
     for (size_t i = 0; i < np; i++)
         chapters |= ps[i].mark.kind == GW_MARK_CHAPTER;
     for (size_t i = 0; i < np; i++) {
@@ -1070,7 +1111,12 @@ static bool build_articles(rec *r, xmlNodePtr parent, para *ps, size_t np, bool 
             bool is_ch = p->mark.kind == GW_MARK_CHAPTER;
             if (!is_ch && !chapter)
                 return false;
-            if ((is_ch && chapter && !section && !article && !xmlFirstElementChild(chapter)))
+            /* 章 holds 节 or 条, 节 holds 条: none may stand empty, nor mix 节 with 条 */
+            if (section && !in_section)
+                return false;
+            if (is_ch && chapter && !section && !in_chapter)
+                return false;
+            if (!is_ch && in_chapter)
                 return false;
             xmlNodePtr u = el(r, is_ch ? parent : chapter, is_ch ? "chapter" : "section");
             set_id(r, u, is_ch ? NULL : chapter, is_ch ? "c" : "s",
@@ -1095,7 +1141,9 @@ static bool build_articles(rec *r, xmlNodePtr parent, para *ps, size_t np, bool 
                 el_text(r, u, "heading", h, hn);
             }
             free(h);
+            in_section = 0;
             if (is_ch) {
+                in_chapter = 0;
                 chapter = u;
                 section = NULL;
                 note_number(r, p, ++n_chapter, "chapter");
@@ -1110,6 +1158,10 @@ static bool build_articles(rec *r, xmlNodePtr parent, para *ps, size_t np, bool 
         if (p->mark.kind == art_kind) {
             if (chapters && !chapter)
                 return false;
+            if (section)
+                in_section++;
+            else
+                in_chapter++;
             article = el(r, section ? section : chapter ? chapter : parent, "article");
             set_id(r, article, NULL, "a", n_article + 1);
             note_number(r, p, ++n_article, "article");
@@ -1144,10 +1196,14 @@ static bool build_articles(rec *r, xmlNodePtr parent, para *ps, size_t np, bool 
             continue;
         }
         if (p->mark.kind != GW_MARK_NONE)
+            L(r, p->first)->skips_level = true;
+        if (p->mark.kind != GW_MARK_NONE)
             report(r->t, L(r, p->first)->no, "guessed",
                    "a typed number that fits no level of the structure: kept as text");
         add_p(r, sub ? sub : item ? item : article, p->s, p->n);
     }
+    if ((section && !in_section) || (chapter && !section && !in_chapter))
+        return false;
     return article != NULL;
 }
 
@@ -1201,6 +1257,8 @@ static void build_points(rec *r, xmlNodePtr parent, para *ps, size_t np)
             i++;
             continue;
         }
+        if (level)
+            L(r, p->first)->skips_level = true;
         if (level)
             report(r->t, L(r, p->first)->no, "guessed",
                    "a typed number that skips a level (GB/T 9704 §7.3.3: 一、（一）1.（1））: kept "
@@ -1372,6 +1430,9 @@ static size_t add_title_note(rec *r, xmlNodePtr parent, size_t i, size_t limit)
     while (j < limit && j < i + 3 && L(r, j)->role == GW_LINE_TEXT &&
            !is_close_paren(L(r, j)->text.s[L(r, j)->text.n - 1]))
         j++;
+    for (size_t k = i; k <= j && k < limit; k++)
+        if (has_char(L(r, k)->text.s, L(r, k)->text.n, '\t'))
+            return i;
     if (j >= limit || j >= i + 3 || L(r, j)->role != GW_LINE_TEXT)
         return i;
     gw_buf b = {0};
@@ -1418,9 +1479,30 @@ static char *iso_date(const gw_line *l, rec *r)
     return gw_xasprintf("%04d-%02d-%02d", y, m, d);
 }
 
+/* Does a name end as an organ's does (…部, …委员会, …专家组), not as a place's (…村)? */
+static bool organ_ending(const gunichar *s, size_t n)
+{
+    static const char ends[] = "部委厅局院办会组府室处所司署行社团队校区心站军党社馆";
+    glong m = 0;
+    gunichar *e = g_utf8_to_ucs4_fast(ends, -1, &m);
+    bool hit = n > 0 && has_char(e, (size_t)m, s[n - 1]);
+    g_free(e);
+    return hit;
+}
+
+static void add_signature(rec *r, xmlNodePtr closing, xmlNodePtr organs, const gunichar *s,
+                          size_t n)
+{
+    el_text(r, closing, "signature", s, n);
+    if (organs)
+        el_text(r, organs, "organ", s, n);
+}
+
 static void add_closing(rec *r, xmlNodePtr parent, size_t sig, size_t date, xmlNodePtr organs)
 {
     xmlNodePtr closing = el(r, parent, "closing");
+    gunichar *pending = NULL; /* a name broken over lines: 湖北省…马鬃山村 / 地质险情调查专家组 */
+    size_t pn = 0;
     for (size_t k = sig; k < date; k++) {
         gw_line *l = L(r, k);
         set_role(r, k, GW_LINE_SIGNATURE, "signature (发文机关署名)");
@@ -1428,12 +1510,25 @@ static void add_closing(rec *r, xmlNodePtr parent, size_t sig, size_t date, xmlN
         size_t m = split_names(l->text.s, l->text.n, at, len, 16);
         if (m > 1)
             report(r->t, l->no, "recognised", "%zu organs sign on one line (联合行文)", m);
-        for (size_t j = 0; j < m; j++) {
-            el_text(r, closing, "signature", l->text.s + at[j], len[j]);
-            if (organs)
-                el_text(r, organs, "organ", l->text.s + at[j], len[j]);
+        if (m == 1 && (pending || (k + 1 < date && !organ_ending(l->text.s + at[0], len[0])))) {
+            pending = gw_xrealloc(pending, (pn + len[0]) * sizeof *pending);
+            memcpy(pending + pn, l->text.s + at[0], len[0] * sizeof *pending);
+            pn += len[0];
+            if (organ_ending(l->text.s + at[0], len[0]) || k + 1 == date) {
+                report(r->t, l->no, "guessed",
+                       "one organ's name broken over lines %d to %d: joined", L(r, k)->no - 1,
+                       l->no);
+                add_signature(r, closing, organs, pending, pn);
+                free(pending);
+                pending = NULL;
+                pn = 0;
+            }
+            continue;
         }
+        for (size_t j = 0; j < m; j++)
+            add_signature(r, closing, organs, l->text.s + at[j], len[j]);
     }
+    free(pending);
     set_role(r, date, GW_LINE_DATE, "date (成文日期)");
     char *iso = iso_date(L(r, date), r);
     xmlNewTextChild(closing, r->ns, BAD_CAST "date", BAD_CAST iso);
@@ -1604,11 +1699,14 @@ static size_t add_attachment(rec *r, xmlNodePtr doc_el, size_t i, size_t end, in
         }
         xmlFreeNode(holder);
     }
+    size_t next = stop;
     if (date < stop) {
         add_closing(r, att, sig, date, NULL);
-        return date + 1;
+        next = date + 1;
     }
-    return stop;
+    for (size_t k2 = i; k2 < next; k2++)
+        L(r, k2)->part = nth;
+    return next;
 }
 
 /* 版记 from the end: 主送, 抄送 and the 印发 line. Returns the first line of it. */
@@ -1619,10 +1717,11 @@ static size_t find_colophon(rec *r, size_t a, size_t b)
         gw_line *l = L(r, i - 1);
         const gunichar *s = l->text.s;
         size_t n = l->text.n;
-        if (n > 3 && (starts_with(s, n, "抄送") || starts_with(s, n, "主送")) &&
+        if (n > 3 && !has_char(s, n, '\t') && skip_blanks(s, n, 3) < n &&
+            (starts_with(s, n, "抄送") || starts_with(s, n, "主送")) &&
             (s[2] == 0xFF1A || s[2] == ':')) {
             l->role = s[0] == 0x6284 ? GW_LINE_CC : GW_LINE_TO;
-        } else if (n > 8 && ends_with(s, n, "印发")) {
+        } else if (n > 8 && ends_with(s, n, "印发") && !has_char(s, n, '\t')) {
             size_t j = n - 2;
             while (j > 0 && !is_blank(s[j - 1]))
                 j--;
@@ -1883,7 +1982,14 @@ static bool recognise(gw_ctx *ctx, gw_text *t)
         const gw_line *last = L(&r, title_end - 1);
         t->kind = gw_xstrdup(kind_of(title_kind(last->text.s, last->text.n)));
     } else {
-        t->kind = gw_xstrdup(kind_of(NULL));
+        /* only an order (命令) goes without a title; no order is recognised here */
+        gw_error(ctx, (gw_pos){t->path, i < n ? L(&r, i)->no : L(&r, n - 1)->no},
+                 "no title found after the 版头: a short line naming the kind of document "
+                 "(…的通知) was expected here");
+        xmlFreeNode(signers);
+        xmlFreeNode(number); /* not yet in the tree */
+        xmlFreeDoc(r.doc);
+        return false;
     }
     /* 题注 under the document's title, as regulations have it */
     if (title)
@@ -1891,9 +1997,14 @@ static bool recognise(gw_ctx *ctx, gw_text *t)
     xmlNodePtr addressee = NULL;
     size_t sig = end;
     size_t date = find_closing(&r, i, end, &sig);
-    if (i < sig && addressee_like(L(&r, i))) {
+    if (i < sig && (addressee_like(L(&r, i)) ||
+                    addressee_without_colon(L(&r, i), i + 1 < sig ? L(&r, i + 1) : NULL))) {
         set_role(&r, i, GW_LINE_ADDRESSEE, "主送机关");
         addressee = el_text(&r, root, "addressee", L(&r, i)->text.s, L(&r, i)->text.n);
+        gunichar last = L(&r, i)->text.s[L(&r, i)->text.n - 1];
+        if (last != 0xFF1A)
+            report(t, L(&r, i)->no, "normalised",
+                   "the addressee ends with the full-width colon (GB/T 9704 §7.3.2)");
         i++;
     }
     /* attachments without a closing start at their label */
@@ -1909,7 +2020,7 @@ static bool recognise(gw_ctx *ctx, gw_text *t)
             }
     }
     size_t list = date < end ? find_att_list(&r, i, sig) : body_end;
-    if (list < sig)
+    if (date < end && list < sig)
         take_att_list(&r, list, sig);
     xmlNodePtr body = el(&r, root, "body");
     build_content(&r, body, i, date < end ? list : body_end, NULL);
@@ -1917,6 +2028,7 @@ static bool recognise(gw_ctx *ctx, gw_text *t)
         gw_error(ctx, (gw_pos){t->path, L(&r, i < n ? i : n - 1)->no},
                  "no body text found after the title");
         xmlFreeNode(signers);
+        xmlFreeNode(number); /* not yet in the tree */
         xmlFreeDoc(r.doc);
         return false;
     }
@@ -1939,7 +2051,8 @@ static bool recognise(gw_ctx *ctx, gw_text *t)
         joint_sig = date - sig > 1 || (sig_organs->children && sig_organs->children->next);
         i = date + 1;
         if (i < end && L(&r, i)->role == GW_LINE_TEXT &&
-            parenthesised(L(&r, i)->text.s, L(&r, i)->text.n) && L(&r, i)->text.n <= 40) {
+            parenthesised(L(&r, i)->text.s, L(&r, i)->text.n) && L(&r, i)->text.n <= 40 &&
+            !has_char(L(&r, i)->text.s, L(&r, i)->text.n, '\t')) {
             set_role(&r, i, GW_LINE_NOTE, "附注");
             el_text(&r, root, "note", L(&r, i)->text.s + 1, L(&r, i)->text.n - 2);
             i++;
@@ -1989,11 +2102,34 @@ static bool recognise(gw_ctx *ctx, gw_text *t)
         }
     }
     xmlFreeNode(sig_organs);
+    /* a date with no name above it: the organ of the mark signs (GB/T 9704 §7.3.5 wants a
+     * 发文机关署名 in every case) */
+    if (organ && date < end && t->has_head) {
+        xmlNodePtr closing = NULL;
+        for (xmlNodePtr c = root->children; c; c = c->next)
+            if (c->type == XML_ELEMENT_NODE && xmlStrEqual(c->name, BAD_CAST "closing"))
+                closing = c;
+        xmlNodePtr first = closing ? xmlFirstElementChild(closing) : NULL;
+        if (first && xmlStrEqual(first->name, BAD_CAST "date")) {
+            for (xmlNodePtr o = xmlFirstElementChild(head); o; o = xmlNextElementSibling(o)) {
+                if (!xmlStrEqual(o->name, BAD_CAST "organ"))
+                    continue;
+                xmlChar *name = xmlNodeGetContent(o);
+                xmlNodePtr sg = xmlNewDocNode(r.doc, r.ns, BAD_CAST "signature", NULL);
+                xmlNodeAddContent(sg, name);
+                xmlAddPrevSibling(first, sg);
+                xmlFree(name);
+            }
+            report(t, L(&r, date)->no, "guessed",
+                   "no signature (发文机关署名) above the date: the organ of the mark signs");
+        }
+    }
     if (!organ) {
         gw_error(ctx, (gw_pos){t->path, L(&r, title_start < n ? title_start : 0)->no},
                  "cannot tell the issuing organ: no mark line (…文件), no signature above the "
                  "date, and no title of the form …关于…");
         xmlFreeNode(signers);
+        xmlFreeNode(number); /* not yet in the tree */
         xmlFreeDoc(r.doc);
         return false;
     }
@@ -2042,22 +2178,32 @@ static bool recognise(gw_ctx *ctx, gw_text *t)
 
 /* ---- public --------------------------------------------------------------------------- */
 
-gw_text *gw_text_new(gw_ctx *ctx, const char *path, bool verbose)
+gw_text *gw_text_parse(gw_ctx *ctx, const char *name, const char *data, size_t len, bool verbose)
 {
-    size_t len = 0;
-    char *raw = read_all(ctx, path, &len);
-    if (!raw)
-        return NULL;
     gw_text *t = gw_xcalloc(1, sizeof *t);
-    t->path = path;
+    t->path = name;
     t->verbose = verbose;
+    char *raw = gw_xmalloc(len + 1);
+    memcpy(raw, data, len);
+    raw[len] = '\0';
     char *text = decode(ctx, t, raw, len);
     if (!text || !split_lines(ctx, t, text) || !recognise(ctx, t)) {
         free(text);
         gw_text_drop(t);
         return NULL;
     }
-    free(text);
+    t->utf8 = text;
+    return t;
+}
+
+gw_text *gw_text_new(gw_ctx *ctx, const char *path, bool verbose)
+{
+    size_t len = 0;
+    char *raw = read_all(ctx, path, &len);
+    if (!raw)
+        return NULL;
+    gw_text *t = gw_text_parse(ctx, path, raw, len, verbose);
+    free(raw);
     return t;
 }
 
@@ -2069,6 +2215,7 @@ void gw_text_drop(gw_text *t)
         free(t->lines[i].text.s);
     free(t->lines);
     free(t->kind);
+    free(t->utf8);
     if (t->source)
         xmlFreeDoc(t->source);
     gw_buf_free(&t->report);
@@ -2078,28 +2225,13 @@ void gw_text_drop(gw_text *t)
 /* Writes doc to path atomically, or to standard output for NULL or "-". */
 gw_status gw_write_xml(gw_ctx *ctx, xmlDocPtr doc, const char *path)
 {
-    if (!path || strcmp(path, "-") == 0) {
-        xmlChar *mem = NULL;
-        int size = 0;
-        xmlDocDumpFormatMemoryEnc(doc, &mem, &size, "UTF-8", 1);
-        bool ok =
-            mem && fwrite(mem, 1, (size_t)size, stdout) == (size_t)size && fflush(stdout) == 0;
-        xmlFree(mem);
-        if (!ok) {
-            gw_error(ctx, (gw_pos){"<stdout>", 0}, "cannot write: %s", strerror(errno));
-            return GW_ERR_SYSTEM;
-        }
-        return GW_OK;
-    }
-    gw_atomic *a = gw_atomic_open(ctx, path);
-    if (!a)
-        return GW_ERR_SYSTEM;
-    if (xmlSaveFormatFileEnc(gw_atomic_tmp_path(a), doc, "UTF-8", 1) < 0) {
-        gw_error(ctx, (gw_pos){path, 0}, "cannot write");
-        gw_atomic_drop(a);
-        return GW_ERR_SYSTEM;
-    }
-    return gw_atomic_commit(ctx, a);
+    xmlChar *mem = NULL;
+    int size = 0;
+    xmlDocDumpFormatMemoryEnc(doc, &mem, &size, "UTF-8", 1);
+    gw_status st = gw_write_bytes(ctx, path ? path : "-", mem ? (const char *)mem : "",
+                                  mem ? (size_t)size : 0);
+    xmlFree(mem);
+    return st;
 }
 
 gw_status gw_import(gw_ctx *ctx, const char *text_path, const char *output_path, int verbose)

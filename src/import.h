@@ -66,8 +66,9 @@ typedef struct gw_line {
     bool blank_before;
     gw_line_role role;
     gw_mark mark;
-    int part;      /* 0: the document itself; k: its k-th attachment */
-    long expected; /* for a typed number: the number it gets in the structure (0: none) */
+    int part;         /* 0: the document itself; k: its k-th attachment */
+    long expected;    /* for a typed number: the number it gets in the structure (0: none) */
+    bool skips_level; /* a typed number below a level that is not open (一、 then 1.) */
 } gw_line;
 
 typedef struct gw_text {
@@ -78,6 +79,8 @@ typedef struct gw_text {
     bool has_signer, has_head;
     bool verbose;     /* the report lists what was recognised too */
     xmlDocPtr source; /* the source built from the lines */
+    char *utf8;       /* the whole text, decoded */
+    bool decoded;     /* it was not UTF-8 in the file */
     gw_buf report;    /* file:line: note: … lines */
     int n_guessed, n_normalised;
 } gw_text;
@@ -86,12 +89,15 @@ typedef struct gw_text {
  * large). verbose: the report also lists what was recognised, not only guesses and
  * normalisations. */
 gw_text *gw_text_new(gw_ctx *ctx, const char *path, bool verbose);
+/* The same for bytes in memory, reported as coming from name (which must outlive the text). */
+gw_text *gw_text_parse(gw_ctx *ctx, const char *name, const char *data, size_t len, bool verbose);
 void gw_text_drop(gw_text *text);
 
 /* Writes doc to path atomically, or to standard output for NULL or "-". */
 gw_status gw_write_xml(gw_ctx *ctx, xmlDocPtr doc, const char *path);
 
 /* Code point helpers the lint shares. */
+gw_mark gw_parse_mark(const gunichar *s, size_t n);
 char *gw_ustr_utf8(const gunichar *s, size_t n);
 bool gw_is_cjk(gunichar c);
 bool gw_parse_date(const gunichar *s, size_t n, int *y, int *m, int *d, bool *arabic);

@@ -115,6 +115,8 @@ static int run_text(const char *command, const char *const *files, size_t n_file
         return fail_usage("--in-place writes the input: give neither --fix nor -o", NULL);
     if (!import && output && !to->fix)
         return fail_usage("-o goes with --fix", NULL);
+    if (!import && output && gw_same_file(files[0], output))
+        return fail_usage("refusing to write over the input; --in-place does that", output);
     gw_options light = *opts;
     light.no_fonts = 1;
     gw_status st = GW_OK;

@@ -26,3 +26,12 @@ def test_replay_source_corpus_and_regressions():
 
 def test_replay_linebreak_regressions():
     replay('linebreak', 'fuzz/regressions/linebreak')
+
+
+def test_replay_import_corpus_and_regressions():
+    """Every text the importer accepts gives a source the schema and stylesheets take."""
+    inputs = ['tests/data/import', 'fuzz/regressions/import']
+    for extra in ('../shared/corpus', '../shared/seeds'):
+        if os.path.isdir(os.path.join(ROOT, extra)):
+            inputs.append(extra)
+    replay('import', *inputs)
