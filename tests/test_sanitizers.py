@@ -85,3 +85,36 @@ def test_valgrind_render():
     errors = [l for l in r.stderr.splitlines() if "Invalid " in l or "uninitialised" in l]
     assert not errors and not ours, r.stderr[-4000:]
     assert r.returncode in (0, 99), r.stderr[-2000:]
+
+
+def test_asan_import_and_lint():
+    """Every text of tests/data/import imported and linted (with --fix), and the refusals."""
+    d = tmpdir()
+    texts = os.path.join(ROOT, "tests", "data", "import")
+    for name in sorted(os.listdir(texts)):
+        path = os.path.join(texts, name)
+        _asan("import", path, "-o", os.path.join(d, name + ".xml"), "--report")
+        r = subprocess.run([ASAN, "lint", path], capture_output=True, env=_env(), cwd=ROOT)
+        _asan("lint", path, "--fix", "-o", os.path.join(d, name + ".fixed"),
+              expect=r.returncode)
+        _asan("lint", os.path.join(d, name + ".xml"))  # what import writes lints clean
+    binary = os.path.join(d, "binary.txt")
+    with open(binary, "wb") as f:
+        f.write(b"\x00\x01garbage\xff")
+    _asan("import", binary, "-o", os.path.join(d, "b.xml"), expect=1)
+
+
+def test_valgrind_import_and_lint():
+    if not shutil.which("valgrind"):
+        raise Skip("valgrind is not installed")
+    d = tmpdir()
+    text = os.path.join(ROOT, "tests", "data", "import", "regulation-faults.txt")
+    for args in (["import", text, "-o", os.path.join(d, "r.xml")],
+                 ["lint", text, "--fix", "-o", os.path.join(d, "r.txt")]):
+        r = subprocess.run(
+            ["valgrind", "--error-exitcode=99", "--leak-check=full",
+             "--errors-for-leak-kinds=definite", "--show-leak-kinds=definite", "-q",
+             os.path.join(ROOT, "gongwen")] + args, capture_output=True, text=True, cwd=ROOT)
+        errors = [l for l in r.stderr.splitlines()
+                  if "Invalid " in l or "uninitialised" in l or "definitely lost" in l]
+        assert not errors and r.returncode != 99, r.stderr[-4000:]
