@@ -26,6 +26,7 @@ typedef enum {
     GW_FORMAT_PNG,
     GW_FORMAT_SVG,
     GW_FORMAT_TRACE,
+    GW_FORMAT_OFD, /* GB/T 33190-2016 */
 } gw_format;
 
 typedef struct gw_options {

@@ -383,6 +383,8 @@ static const char *format_ext(gw_format f)
         return "svg";
     case GW_FORMAT_TRACE:
         return "trace";
+    case GW_FORMAT_OFD:
+        return "ofd";
     }
     return NULL;
 }

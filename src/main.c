@@ -10,7 +10,7 @@
 #include <string.h>
 
 static const char usage[] =
-    "usage: gongwen render SOURCE.xml [-o OUTPUT] [-f pdf|png|svg|trace] [options]\n"
+    "usage: gongwen render SOURCE.xml [-o OUTPUT] [-f pdf|png|svg|ofd|trace] [options]\n"
     "       gongwen layout SOURCE.xml [-o OUTPUT.xml]\n"
     "       gongwen validate SOURCE.xml...\n"
     "       gongwen build DIR [-o OUTDIR] [-j N] [--shard K/N] [-f pdf|png|svg] [options]\n"
@@ -33,7 +33,8 @@ static const char usage[] =
     "options:\n"
     "  -o, --output PATH        where to write; for png and svg, one file per page:\n"
     "                           out/x.png gives out/x-1.png, out/x-2.png, …\n"
-    "  -f, --format FORMAT      pdf (default), png, svg, or trace (placed boxes as text)\n"
+    "  -f, --format FORMAT      pdf (default), png, svg, ofd (GB/T 33190), or trace (placed\n"
+    "                           boxes as text)\n"
     "  -p, --param NAME=VALUE   override a stylesheet parameter (stylesheets/gbt9704.xsl)\n"
     "      --font-dir DIR       search DIR for fonts before the free substitutes, e.g. for\n"
     "                           licensed 仿宋_GB2312 or 方正小标宋简体 (also GONGWEN_FONT_DIRS)\n"
@@ -73,7 +74,8 @@ static bool parse_format(const char *name, gw_format *format)
     } formats[] = {{"pdf", GW_FORMAT_PDF},
                    {"png", GW_FORMAT_PNG},
                    {"svg", GW_FORMAT_SVG},
-                   {"trace", GW_FORMAT_TRACE}};
+                   {"trace", GW_FORMAT_TRACE},
+                   {"ofd", GW_FORMAT_OFD}};
     for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
         if (strcmp(name, formats[i].name) == 0) {
             *format = formats[i].format;
