@@ -1885,7 +1885,8 @@ static bool recognise(gw_ctx *ctx, gw_text *t)
                    (starts_with(s, len, "特急") || starts_with(s, len, "加急"))) {
             set_role(&r, i, GW_LINE_URGENCY, "紧急程度");
             urgency = el_text(&r, head, "urgency", s, 2);
-        } else if (!organ && len > 2 && ends_with(s, len, "文件") && i < 8) {
+        } else if (!organ && len > 2 && ends_with(s, len, "文件") && i < 8 &&
+                   !has_char(s, len, '\t') && !is_blank(s[0])) {
             set_role(&r, i, GW_LINE_MARK, "发文机关标志");
             size_t e = len - 2;
             while (e > 0 && is_blank(s[e - 1]))
