@@ -184,6 +184,12 @@ static gw_style style_attrs(reader *r, xmlNodePtr n, gw_style parent)
             s.color = (uint32_t)c;
     }
     free(color);
+    char *deco = attr(n, "decoration");
+    if (deco)
+        s.decoration = strcmp(deco, "strike") == 0      ? GW_DECO_STRIKE
+                       : strcmp(deco, "underline") == 0 ? GW_DECO_UNDERLINE
+                                                        : GW_DECO_NONE;
+    free(deco);
     return s;
 }
 
@@ -481,7 +487,7 @@ gw_layout *gw_layout_read(gw_ctx *ctx, void *xml_doc, const char *source_path)
         gw_layout_drop(L);
         return NULL;
     }
-    gw_style base = {0, 0, 0}; /* the flow and the colophon give the size */
+    gw_style base = {0, 0, 0, GW_DECO_NONE}; /* the flow and the colophon give the size */
     size_t face_cap = 0;
     for (xmlNodePtr c = root->children; c; c = c->next) {
         if (is_el(c, "face")) {

@@ -19,10 +19,14 @@ typedef struct gw_len {
 /* DISTRIBUTE spreads even a paragraph's last line to the full measure (分散对齐). */
 typedef enum { GW_LEFT, GW_CENTER, GW_RIGHT, GW_JUSTIFY, GW_DISTRIBUTE } gw_align;
 
+/* A line drawn with text: through it (deleted text) or under it (inserted text). */
+typedef enum { GW_DECO_NONE, GW_DECO_STRIKE, GW_DECO_UNDERLINE } gw_decoration;
+
 typedef struct gw_style {
-    int face;       /* index into gw_layout.faces */
-    double size;    /* pt */
-    uint32_t color; /* 0xRRGGBB */
+    int face;                 /* index into gw_layout.faces */
+    double size;              /* pt */
+    uint32_t color;           /* 0xRRGGBB */
+    gw_decoration decoration; /* spans only */
 } gw_style;
 
 /* A byte range of a text in one style. */
