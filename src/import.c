@@ -1989,6 +1989,7 @@ static bool recognise(gw_ctx *ctx, gw_text *t)
                  "(…的通知) was expected here");
         xmlFreeNode(signers);
         xmlFreeNode(number); /* not yet in the tree */
+        free(r.att_names);
         xmlFreeDoc(r.doc);
         return false;
     }
@@ -2030,6 +2031,7 @@ static bool recognise(gw_ctx *ctx, gw_text *t)
                  "no body text found after the title");
         xmlFreeNode(signers);
         xmlFreeNode(number); /* not yet in the tree */
+        free(r.att_names);
         xmlFreeDoc(r.doc);
         return false;
     }
@@ -2131,6 +2133,7 @@ static bool recognise(gw_ctx *ctx, gw_text *t)
                  "date, and no title of the form …关于…");
         xmlFreeNode(signers);
         xmlFreeNode(number); /* not yet in the tree */
+        free(r.att_names);
         xmlFreeDoc(r.doc);
         return false;
     }
