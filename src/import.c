@@ -774,6 +774,21 @@ static bool addressee_without_colon(const gw_line *l, const gw_line *next)
     return false;
 }
 
+/* 出席：… 0, 请假：… 1, 列席：… 2, else -1. */
+static int attendance_kind(const gw_line *l)
+{
+    static const char *const labels[] = {"出席", "请假", "列席"};
+    const gunichar *s = l->text.s;
+    size_t n = l->text.n;
+    if (l->role != GW_LINE_TEXT || n < 4 || (s[2] != 0xFF1A && s[2] != ':') ||
+        has_char(s, n, '\t') || skip_blanks(s, n, 3) == n)
+        return -1;
+    for (int k = 0; k < 3; k++)
+        if (starts_with(s, n, labels[k]))
+            return k;
+    return -1;
+}
+
 static bool is_date_line(const gw_line *l)
 {
     int y, m, d;
@@ -1885,16 +1900,25 @@ static bool recognise(gw_ctx *ctx, gw_text *t)
                    (starts_with(s, len, "特急") || starts_with(s, len, "加急"))) {
             set_role(&r, i, GW_LINE_URGENCY, "紧急程度");
             urgency = el_text(&r, head, "urgency", s, 2);
-        } else if (!organ && len > 2 && ends_with(s, len, "文件") && i < 8 &&
-                   !has_char(s, len, '\t') && !is_blank(s[0])) {
+        } else if (!organ && len > 2 && i < 8 && !has_char(s, len, '\t') && !is_blank(s[0]) &&
+                   (ends_with(s, len, "文件") ||
+                    /* a minutes' mark (…会议纪要) above a title that is a 纪要 too */
+                    (ends_with(s, len, "纪要") && i + 1 < end &&
+                     title_kind(L(&r, i + 1)->text.s, L(&r, i + 1)->text.n) &&
+                     strcmp(title_kind(L(&r, i + 1)->text.s, L(&r, i + 1)->text.n), "纪要") ==
+                         0))) {
             set_role(&r, i, GW_LINE_MARK, "发文机关标志");
             size_t e = len - 2;
             while (e > 0 && is_blank(s[e - 1]))
                 e--;
             size_t at[8], nl[8];
             size_t m = split_names(s, e, at, nl, 8);
+            if (m == 0)
+                break;
             organ = el_text(&r, head, "organ", s + at[0], nl[0]);
-            xmlNewProp(organ, BAD_CAST "suffix", BAD_CAST "文件");
+            char *suffix = gw_ustr_utf8(s + len - 2, 2);
+            xmlNewProp(organ, BAD_CAST "suffix", BAD_CAST suffix);
+            free(suffix);
             for (size_t k = 1; k < m; k++)
                 el_text(&r, head, "organ", s + at[k], nl[k]);
         } else if (!number && parse_docnum(s, len, &dn)) {
@@ -2024,8 +2048,24 @@ static bool recognise(gw_ctx *ctx, gw_text *t)
     size_t list = date < end ? find_att_list(&r, i, sig) : body_end;
     if (date < end && list < sig)
         take_att_list(&r, list, sig);
+    /* 出席, 请假, 列席 (minutes) end the text, in that order */
+    size_t content_end = date < end ? list : body_end, attend = content_end;
+    for (int want = 2; attend > i && want >= 0; want--)
+        if (attendance_kind(L(&r, attend - 1)) == want)
+            attend--;
     xmlNodePtr body = el(&r, root, "body");
-    build_content(&r, body, i, date < end ? list : body_end, NULL);
+    build_content(&r, body, i, attend, NULL);
+    if (attend < content_end) {
+        static const char *const names[] = {"present", "absent", "attending"};
+        xmlNodePtr attendance = el(&r, root, "attendance");
+        for (size_t k = attend; k < content_end; k++) {
+            gw_line *l = L(&r, k);
+            int which = attendance_kind(l);
+            set_role(&r, k, GW_LINE_ATTENDANCE, "出席, 请假 or 列席");
+            size_t from = skip_blanks(l->text.s, l->text.n, 3);
+            el_text(&r, attendance, names[which], l->text.s + from, l->text.n - from);
+        }
+    }
     if (!body->children) {
         gw_error(ctx, (gw_pos){t->path, L(&r, i < n ? i : n - 1)->no},
                  "no body text found after the title");
@@ -2161,7 +2201,9 @@ static bool recognise(gw_ctx *ctx, gw_text *t)
     const char *kind = t->kind;
     bool letter = strcmp(kind, "函") == 0;
     bool up = strcmp(kind, "请示") == 0 || strcmp(kind, "报告") == 0;
-    if (letter) {
+    if (strcmp(kind, "纪要") == 0) {
+        xmlNewProp(root, BAD_CAST "format", BAD_CAST "minutes");
+    } else if (letter) {
         xmlNewProp(root, BAD_CAST "format", BAD_CAST "letter");
         xmlNewProp(root, BAD_CAST "direction", BAD_CAST "level");
         if (t->has_signer) {

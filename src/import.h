@@ -35,6 +35,7 @@ typedef enum {
     GW_LINE_SIGNATURE,  /* 发文机关署名 */
     GW_LINE_DATE,       /* 成文日期 */
     GW_LINE_NOTE,       /* 附注 （…） */
+    GW_LINE_ATTENDANCE, /* 出席, 请假, 列席 of minutes */
     GW_LINE_ATT_LABEL,  /* 附件 / 附件2 / 附： above an attachment */
     GW_LINE_TO,         /* 版记: 主送：… */
     GW_LINE_CC,         /* 版记: 抄送：… */

@@ -218,3 +218,18 @@ def test_five_megabytes_in_bounded_time_and_memory():
     assert peak < 600 * 1024 or peak == before, 'peak %d MB' % (peak // 1024)
     with open(path + '.xml', encoding='utf-8') as f:
         assert f.read().count('<article ') == n
+
+
+def test_minutes_with_attendance():
+    """A 纪要: its mark (…会议纪要 above a title that is a 纪要 too), the minutes format, and
+    出席, 请假, 列席 after the text; laid out as the hand-written sample is."""
+    path = os.path.join(os.path.dirname(__file__), 'data', 'import', 'minutes.txt')
+    with open(path, 'rb') as f:
+        rc, src, err = imported('minutes.txt', f.read())
+    assert rc == 0, err
+    src = src.decode('utf-8')
+    for part in ('kind="纪要" format="minutes"', '<organ suffix="纪要">示例市人民政府常务会议</organ>',
+                 '<present>王某某，李某某，张某某，刘某某</present>', '<absent>胡某某（出差）</absent>',
+                 '<attending>市政府办公室，市司法局负责同志</attending>'):
+        assert part in src, '%s not in\n%s' % (part, src)
+    assert src.index('</body>') < src.index('<attendance>') < src.index('<colophon>')
