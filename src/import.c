@@ -666,6 +666,7 @@ typedef struct rec {
     xmlNsPtr ns;
     xmlDocPtr doc;
     bool blank_mode; /* paragraphs are parted by blank lines */
+    bool order;      /* an order (命令): its mark ends in 令, its 令号 stands for a title */
     /* the typed 附件说明 names, for matching the attachments' titles */
     gw_ustr *att_names;
     size_t n_att_names, cap_att_names;
@@ -1516,6 +1517,18 @@ static void add_signature(rec *r, xmlNodePtr closing, xmlNodePtr organs, const g
 static void add_closing(rec *r, xmlNodePtr parent, size_t sig, size_t date, xmlNodePtr organs)
 {
     xmlNodePtr closing = el(r, parent, "closing");
+    /* an order is signed by a person: 市长　王某某 (the office, then the name) */
+    size_t at2[4], len2[4];
+    if (r->order && date == sig + 1 &&
+        split_names(L(r, sig)->text.s, L(r, sig)->text.n, at2, len2, 4) == 2) {
+        const gunichar *s = L(r, sig)->text.s;
+        set_role(r, sig, GW_LINE_SIGNATURE, "the signatory of the order (职务 and 姓名)");
+        xmlNodePtr who = el_text(r, closing, "signatory", s + at2[1], len2[1]);
+        char *office = gw_ustr_utf8(s + at2[0], len2[0]);
+        xmlNewProp(who, BAD_CAST "title", BAD_CAST office);
+        free(office);
+        sig = date;
+    }
     gunichar *pending = NULL; /* a name broken over lines: 湖北省…马鬃山村 / 地质险情调查专家组 */
     size_t pn = 0;
     for (size_t k = sig; k < date; k++) {
@@ -1902,13 +1915,18 @@ static bool recognise(gw_ctx *ctx, gw_text *t)
             urgency = el_text(&r, head, "urgency", s, 2);
         } else if (!organ && len > 2 && i < 8 && !has_char(s, len, '\t') && !is_blank(s[0]) &&
                    (ends_with(s, len, "文件") ||
+                    /* an order's mark (…令) above its 令号 (第12号) */
+                    (ends_with(s, len, "令") && i + 1 < end &&
+                     parse_docnum(L(&r, i + 1)->text.s, L(&r, i + 1)->text.n, &dn) && dn.order) ||
                     /* a minutes' mark (…会议纪要) above a title that is a 纪要 too */
                     (ends_with(s, len, "纪要") && i + 1 < end &&
                      title_kind(L(&r, i + 1)->text.s, L(&r, i + 1)->text.n) &&
                      strcmp(title_kind(L(&r, i + 1)->text.s, L(&r, i + 1)->text.n), "纪要") ==
                          0))) {
             set_role(&r, i, GW_LINE_MARK, "发文机关标志");
-            size_t e = len - 2;
+            size_t suffix_len = ends_with(s, len, "令") && !ends_with(s, len, "文件") ? 1 : 2;
+            r.order = suffix_len == 1;
+            size_t e = len - suffix_len;
             while (e > 0 && is_blank(s[e - 1]))
                 e--;
             size_t at[8], nl[8];
@@ -1916,7 +1934,7 @@ static bool recognise(gw_ctx *ctx, gw_text *t)
             if (m == 0)
                 break;
             organ = el_text(&r, head, "organ", s + at[0], nl[0]);
-            char *suffix = gw_ustr_utf8(s + len - 2, 2);
+            char *suffix = gw_ustr_utf8(s + len - suffix_len, suffix_len);
             xmlNewProp(organ, BAD_CAST "suffix", BAD_CAST suffix);
             free(suffix);
             for (size_t k = 1; k < m; k++)
@@ -2006,8 +2024,10 @@ static bool recognise(gw_ctx *ctx, gw_text *t)
         report(t, L(&r, title_start)->no, "recognised", "title (标题)");
         const gw_line *last = L(&r, title_end - 1);
         t->kind = gw_xstrdup(kind_of(title_kind(last->text.s, last->text.n)));
+    } else if (r.order) {
+        t->kind = gw_xstrdup("令");
     } else {
-        /* only an order (命令) goes without a title; no order is recognised here */
+        /* only an order (命令) goes without a title */
         gw_error(ctx, (gw_pos){t->path, i < n ? L(&r, i)->no : L(&r, n - 1)->no},
                  "no title found after the 版头: a short line naming the kind of document "
                  "(…的通知) was expected here");
@@ -2201,7 +2221,10 @@ static bool recognise(gw_ctx *ctx, gw_text *t)
     const char *kind = t->kind;
     bool letter = strcmp(kind, "函") == 0;
     bool up = strcmp(kind, "请示") == 0 || strcmp(kind, "报告") == 0;
-    if (strcmp(kind, "纪要") == 0) {
+    if (r.order) {
+        xmlNewProp(root, BAD_CAST "format", BAD_CAST "order");
+        xmlNewProp(root, BAD_CAST "direction", BAD_CAST "down");
+    } else if (strcmp(kind, "纪要") == 0) {
         xmlNewProp(root, BAD_CAST "format", BAD_CAST "minutes");
     } else if (letter) {
         xmlNewProp(root, BAD_CAST "format", BAD_CAST "letter");

@@ -233,3 +233,18 @@ def test_minutes_with_attendance():
                  '<attending>市政府办公室，市司法局负责同志</attending>'):
         assert part in src, '%s not in\n%s' % (part, src)
     assert src.index('</body>') < src.index('<attendance>') < src.index('<colophon>')
+
+
+def test_order_with_its_signatory():
+    """An order (令): its mark …令 above the 令号 第12号, no title, the office and name above the
+    date as its signatory."""
+    path = os.path.join(os.path.dirname(__file__), 'data', 'import', 'order.txt')
+    with open(path, 'rb') as f:
+        rc, src, err = imported('order.txt', f.read())
+    assert rc == 0, err
+    src = src.decode('utf-8')
+    for part in ('kind="令" format="order"', '<organ suffix="令">示例市人民政府</organ>',
+                 '<number seq="12"/>', '<signatory title="市长">王某某</signatory>',
+                 '<date>2024-03-15</date>'):
+        assert part in src, '%s not in\n%s' % (part, src)
+    assert '<title>' not in src
