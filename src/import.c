@@ -1674,6 +1674,7 @@ static size_t add_attachment(rec *r, xmlNodePtr doc_el, size_t i, size_t end, in
             }
             gw_buf_free(&joined);
         }
+        bool matched = t_end > k;
         if (t_end == k) {
             if (has_label) {
                 while (t_end < end && t_end < k + 3 && title_like(L(r, t_end), 25))
@@ -1682,14 +1683,19 @@ static size_t add_attachment(rec *r, xmlNodePtr doc_el, size_t i, size_t end, in
                 t_end = find_title(r, k, end, 30);
             }
         }
+        if (want && !matched && t_end > k) {
+            char *named = gw_ustr_utf8(want->s, want->n);
+            report(r->t, L(r, k)->no, "normalised",
+                   "the 附件说明 names this attachment 「%s」: it is listed by its title", named);
+            free(named);
+        }
         if (t_end == k && k < end) {
             report(r->t, L(r, k)->no, "guessed", "the attachment's title is this line");
             t_end = k + 1;
         }
         if (t_end == k) {
             gw_error(r->ctx, (gw_pos){r->t->path, L(r, i)->no},
-                     "an attachment label with "
-                     "nothing after it");
+                     "an attachment label with nothing after it");
             return end;
         }
         add_title_text(r, title, k, t_end);
