@@ -1,6 +1,7 @@
 #include "subset.h"
 
 #include <cairo-ft.h>
+#include <glib.h>
 #include <ft2build.h>
 #include FT_FREETYPE_H
 #include <hb-subset.h>
@@ -12,8 +13,11 @@
 typedef struct subset {
     const char *file;
     int index;
-    cairo_font_face_t *face;
-    hb_subset_plan_t *plan; /* holds the map of glyph ids into the subset */
+    cairo_font_face_t *face; /* for cairo (PDF) */
+    hb_blob_t *blob;         /* the subset's file, for embedding (OFD) */
+    hb_subset_plan_t *plan;  /* holds the map of glyph ids into the subset */
+    char *postscript;        /* the face's names, for embedding */
+    int weight;
 } subset;
 
 struct gw_subsets {
@@ -46,11 +50,12 @@ static void release_face(void *p)
     free(d);
 }
 
-static cairo_font_face_t *make_subset(const char *file, int index, hb_set_t *glyphs,
-                                      hb_subset_plan_t **plan_out)
+/* Cuts the face down to the glyphs (renumbered: the plan maps the old ids to the new) and, for
+ * embedding, the characters (so that the subset's cmap still maps them). NULL on failure. */
+static hb_blob_t *cut(const char *file, int index, hb_set_t *glyphs, hb_set_t *unicodes,
+                      unsigned flags, hb_subset_plan_t **plan_out)
 {
-    FT_Library lib = freetype();
-    if (!lib || !file || !*file)
+    if (!file || !*file)
         return NULL;
     hb_blob_t *blob = hb_blob_create_from_file_or_fail(file);
     if (!blob)
@@ -63,11 +68,10 @@ static cairo_font_face_t *make_subset(const char *file, int index, hb_set_t *gly
         return NULL;
     }
     hb_set_union(hb_subset_input_glyph_set(in), glyphs);
-    /* Hinting is of no use in a PDF, and flat charstrings are quicker for cairo to subset
-     * again. Glyph ids are renumbered (keeping them would leave the
-     * subset as long as the font's glyph count), so the plan's map goes with the face. */
-    hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING | HB_SUBSET_FLAGS_DESUBROUTINIZE);
-    /* cairo draws glyphs by id: no shaping or vertical tables are needed, and dropping GSUB
+    if (unicodes)
+        hb_set_union(hb_subset_input_unicode_set(in), unicodes);
+    hb_subset_input_set_flags(in, flags);
+    /* Glyphs are drawn by id: no shaping or vertical tables are needed, and dropping GSUB
      * spares HarfBuzz the closure over every substitution. */
     static const hb_tag_t unused[] = {HB_TAG('G', 'S', 'U', 'B'), HB_TAG('G', 'P', 'O', 'S'),
                                       HB_TAG('G', 'D', 'E', 'F'), HB_TAG('B', 'A', 'S', 'E'),
@@ -86,6 +90,29 @@ static cairo_font_face_t *make_subset(const char *file, int index, hb_set_t *gly
     }
     hb_blob_t *out = hb_face_reference_blob(sub);
     hb_face_destroy(sub);
+    if (hb_blob_get_length(out) == 0) {
+        hb_blob_destroy(out);
+        hb_subset_plan_destroy(plan);
+        return NULL;
+    }
+    *plan_out = plan;
+    return out;
+}
+
+static cairo_font_face_t *make_subset(const char *file, int index, hb_set_t *glyphs,
+                                      hb_subset_plan_t **plan_out)
+{
+    FT_Library lib = freetype();
+    if (!lib)
+        return NULL;
+    /* Hinting is of no use in a PDF, and flat charstrings are quicker for cairo to subset
+     * again. Glyph ids are renumbered (keeping them would leave the subset as long as the
+     * font's glyph count), so the plan's map goes with the face. */
+    hb_subset_plan_t *plan = NULL;
+    hb_blob_t *out = cut(file, index, glyphs, NULL,
+                         HB_SUBSET_FLAGS_NO_HINTING | HB_SUBSET_FLAGS_DESUBROUTINIZE, &plan);
+    if (!out)
+        return NULL;
     unsigned len = 0;
     const char *data = hb_blob_get_data(out, &len);
     FT_Face ft = NULL;
@@ -118,11 +145,30 @@ static size_t face_slot(gw_subsets *s, const gw_font *font)
     for (size_t i = 0; i < s->n; i++)
         if (s->v[i].index == index && strcmp(s->v[i].file, file) == 0)
             return i;
-    s->v[s->n] = (subset){file, index, NULL, NULL};
+    s->v[s->n] = (subset){file, index, NULL, NULL, NULL, NULL, 0};
     return s->n++;
 }
 
-gw_subsets *gw_subsets_new(const gw_doc *doc)
+/* The face's PostScript name and weight, read before subsetting drops what it does not need. */
+static void read_names(subset *v)
+{
+    hb_blob_t *blob = hb_blob_create_from_file_or_fail(v->file);
+    hb_face_t *face = hb_face_create(blob, (unsigned)v->index);
+    hb_blob_destroy(blob);
+    char name[256] = "";
+    unsigned len = sizeof name;
+    hb_ot_name_get_utf8(face, HB_OT_NAME_ID_POSTSCRIPT_NAME, hb_language_from_string("en", -1),
+                        &len, name);
+    v->postscript = gw_xstrdup(name);
+    hb_font_t *font = hb_font_create(face);
+    v->weight = (int)hb_style_get_value(font, HB_STYLE_TAG_WEIGHT);
+    hb_font_destroy(font);
+    hb_face_destroy(face);
+}
+
+/* The PDF wants cairo faces of glyphs alone; embedding wants the files, with the characters
+ * the glyphs were shaped from in their cmaps. */
+static gw_subsets *build(const gw_doc *doc, bool embed)
 {
     gw_subsets *s = gw_xcalloc(1, sizeof *s);
     s->v = gw_xcalloc(doc->n_fonts, sizeof *s->v);
@@ -130,8 +176,11 @@ gw_subsets *gw_subsets_new(const gw_doc *doc)
     for (size_t f = 0; f < doc->n_fonts; f++)
         slot_of[f] = face_slot(s, doc->fonts[f]);
     hb_set_t **sets = gw_xcalloc(s->n, sizeof *sets);
-    for (size_t i = 0; i < s->n; i++)
+    hb_set_t **chars = gw_xcalloc(s->n, sizeof *chars);
+    for (size_t i = 0; i < s->n; i++) {
         sets[i] = hb_set_create();
+        chars[i] = embed ? hb_set_create() : NULL;
+    }
     for (size_t p = 0; p < doc->n_pages; p++) {
         const gw_page *page = &doc->pages[p];
         for (size_t j = 0; j < page->n_items; j++) {
@@ -143,18 +192,41 @@ gw_subsets *gw_subsets_new(const gw_doc *doc)
                     continue;
                 for (size_t g = 0; g < run->n_glyphs; g++)
                     hb_set_add(sets[slot_of[f]], run->glyphs[g].id);
+                for (const char *c = run->text; embed && c < run->text + run->text_len;
+                     c = g_utf8_next_char(c))
+                    hb_set_add(chars[slot_of[f]], g_utf8_get_char(c));
                 break;
             }
         }
     }
     for (size_t i = 0; i < s->n; i++) {
-        if (!hb_set_is_empty(sets[i]))
-            s->v[i].face = make_subset(s->v[i].file, s->v[i].index, sets[i], &s->v[i].plan);
+        subset *v = &s->v[i];
+        if (!hb_set_is_empty(sets[i]) && !embed)
+            v->face = make_subset(v->file, v->index, sets[i], &v->plan);
+        /* Flat charstrings here too: with so few glyphs they come out smaller than the
+         * subroutines they would need. */
+        if (!hb_set_is_empty(sets[i]) && embed) {
+            v->blob = cut(v->file, v->index, sets[i], chars[i],
+                          HB_SUBSET_FLAGS_NO_HINTING | HB_SUBSET_FLAGS_DESUBROUTINIZE, &v->plan);
+            read_names(v);
+        }
         hb_set_destroy(sets[i]);
+        hb_set_destroy(chars[i]);
     }
     free(sets);
+    free(chars);
     free(slot_of);
     return s;
+}
+
+gw_subsets *gw_subsets_new(const gw_doc *doc)
+{
+    return build(doc, false);
+}
+
+gw_subsets *gw_subsets_new_embedded(const gw_doc *doc)
+{
+    return build(doc, true);
 }
 
 void gw_subsets_drop(gw_subsets *s)
@@ -164,7 +236,9 @@ void gw_subsets_drop(gw_subsets *s)
     for (size_t i = 0; i < s->n; i++) {
         if (s->v[i].face)
             cairo_font_face_destroy(s->v[i].face);
+        hb_blob_destroy(s->v[i].blob);
         hb_subset_plan_destroy(s->v[i].plan);
+        free(s->v[i].postscript);
     }
     free(s->v);
     free(s);
@@ -190,4 +264,24 @@ unsigned gw_subsets_glyph(const void *map, unsigned glyph)
         return glyph;
     hb_codepoint_t g = hb_map_get(map, glyph);
     return g == HB_MAP_VALUE_INVALID ? 0 : g;
+}
+
+bool gw_subsets_file(const gw_subsets *s, const gw_font *font, gw_face_file *out, const void **map)
+{
+    int index = 0;
+    const char *file = gw_font_file(font, &index);
+    *map = NULL;
+    for (size_t i = 0; s && i < s->n; i++) {
+        const subset *v = &s->v[i];
+        if (v->blob && v->index == index && strcmp(v->file, file) == 0) {
+            unsigned len = 0;
+            out->data = hb_blob_get_data(v->blob, &len);
+            out->len = len;
+            out->postscript = v->postscript;
+            out->weight = v->weight;
+            *map = hb_subset_plan_old_to_new_glyph_mapping(v->plan);
+            return true;
+        }
+    }
+    return false;
 }
