@@ -10,7 +10,7 @@ DESTDIR ?=
 CC ?= cc
 # `make V=1` shows the commands.
 Q := $(if $(V),,@)
-PKGS := libxml-2.0 libxslt pangocairo pangofc fontconfig cairo-pdf cairo-svg cairo-ft freetype2 harfbuzz-subset librsvg-2.0 icu-uc
+PKGS := libxml-2.0 libxslt pangocairo pangofc fontconfig cairo-pdf cairo-svg cairo-ft freetype2 harfbuzz-subset librsvg-2.0 icu-uc libzip
 CFLAGS ?= -O2 -g
 WARN := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-deprecated-declarations
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -23,7 +23,7 @@ SOURCES := $(wildcard sources/*.xml)
 PDFS := $(SOURCES:sources/%.xml=out/%.pdf)
 DATA := $(wildcard stylesheets/*.xsl schema/*.rng) fonts/fonts.conf
 
-.PHONY: all deps fonts check check-asan check-valgrind bench fuzz install uninstall clean format
+.PHONY: all deps fonts check check-asan check-valgrind bench fuzz install uninstall clean format ofd-reader
 .DELETE_ON_ERROR:
 
 all: deps fonts gongwen $(PDFS)
@@ -108,7 +108,20 @@ fuzz: all
 			|| exit 1; \
 	done
 
-check: all build/gongwen-asan build/unit_linebreak $(FUZZ_TARGETS:%=build/fuzz/replay_%)
+# The OFD reader that tests/test_ofd.py compares with the PDF: ofd.js (pinned in
+# tools/ofd/package-lock.json) in Debian's Chromium. Where either cannot be installed, check
+# goes on and that test says why it skips or fails.
+OFD_READER := tools/ofd/node_modules/.package-lock.json
+
+ofd-reader:
+	@tools/deps.sh --reader || echo "check: no Chromium or Node.js for the OFD reader test"
+	@$(MAKE) -s --no-print-directory $(OFD_READER) || echo "check: npm ci failed in tools/ofd"
+
+$(OFD_READER): tools/ofd/package.json tools/ofd/package-lock.json
+	@echo "  NPM     tools/ofd"
+	$(Q)cd tools/ofd && npm ci --no-audit --no-fund --loglevel=error
+
+check: all build/gongwen-asan build/unit_linebreak $(FUZZ_TARGETS:%=build/fuzz/replay_%) ofd-reader
 	@python3 tests/run.py
 
 bench: all

@@ -18,6 +18,10 @@ typedef struct gw_backend {
 
 const gw_backend *gw_backend_lookup(gw_format format);
 
+/* OFD (GB/T 33190-2016): the whole document as one package at path (out_ofd.c). */
+gw_status gw_ofd_write(gw_ctx *ctx, const gw_doc *doc, long page, const char *path,
+                       const char *name);
+
 /* The trace: every placed box as a line of text, positions in mm. Reports a write error
  * against name. */
 gw_status gw_trace_write(gw_ctx *ctx, const gw_doc *doc, FILE *out, const char *name);

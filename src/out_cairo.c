@@ -266,6 +266,7 @@ const gw_backend *gw_backend_lookup(gw_format format)
         [GW_FORMAT_PNG] = {"png", true, write_png},
         [GW_FORMAT_SVG] = {"svg", true, write_svg},
         [GW_FORMAT_TRACE] = {"trace", false, write_trace},
+        [GW_FORMAT_OFD] = {"ofd", false, gw_ofd_write},
     };
     if ((size_t)format >= sizeof backends / sizeof backends[0])
         return NULL;
