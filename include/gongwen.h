@@ -83,6 +83,30 @@ gw_status gw_import(gw_ctx *ctx, const char *text_path, const char *output_path,
  * not be read. */
 gw_status gw_lint(gw_ctx *ctx, const char *path, const char *fix_path);
 
+/* Editions of a regulation (doc/editions.md). A history is a folder of editions (sources) and
+ * amendments (schema/amendment.rng), a manifest listing them (schema/history.rng), or a single
+ * source; as_of is a day, YYYY-MM-DD, or NULL for the latest edition. */
+
+/* Applies an amendment to an edition and writes the next edition to output_path (atomically;
+ * never over an input), or to standard output when output_path is NULL. Nothing is written when
+ * the amendment names a unit the edition lacks, leaves a reference pointing at a deleted unit,
+ * moves units in a cycle, or makes an invalid source. */
+gw_status gw_apply(gw_ctx *ctx, const char *edition_path, const char *amendment_path,
+                   const char *output_path);
+
+/* Writes the source of the edition of a history in force on as_of, as gw_apply would. */
+gw_status gw_edition_write(gw_ctx *ctx, const char *history, const char *as_of,
+                           const char *output_path);
+
+/* gw_render and gw_layout_write of the edition of a history in force on as_of; the PDF's
+ * keywords record the edition (the day it took effect, the SHA-256 of its source). With as_of
+ * NULL, these are gw_render and gw_layout_write, which take a folder or a manifest as the
+ * history's latest edition. */
+gw_status gw_render_as_of(gw_ctx *ctx, const char *history, const char *as_of,
+                          const char *output_path, gw_format format);
+gw_status gw_layout_write_as_of(gw_ctx *ctx, const char *history, const char *as_of,
+                                const char *output_path);
+
 /* Batch builds (`gongwen build`). */
 typedef struct gw_build_options {
     const char *dir;    /* the folder searched, recursively, for *.xml sources and layouts */

@@ -108,6 +108,11 @@ unsigned long gw_build_shard_of(const char *rel, unsigned long n)
 
 bool gw_build_is_gongwen(const char *head, size_t n)
 {
+    /* Amendments write their content in the source namespace, but are no document to render;
+     * neither is a history's manifest. */
+    if (memmem(head, n, "urn:gongwen:amendment:1", 23) ||
+        memmem(head, n, "urn:gongwen:history:1", 21))
+        return false;
     return memmem(head, n, "urn:gongwen:source:1", 20) ||
            memmem(head, n, "urn:gongwen:layout:1", 20);
 }

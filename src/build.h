@@ -6,7 +6,8 @@
 #include "base.h"
 
 /* True when the first bytes of a file (up to 4 KB) name the gongwen source or layout
- * namespace: the cheap test that picks the files a build renders. */
+ * namespace, and not the amendment or history one: the cheap test that picks the files a
+ * build renders. */
 bool gw_build_is_gongwen(const char *head, size_t n);
 
 /* The shard, from 0 to n - 1, of a source path relative to the build folder: the first eight

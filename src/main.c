@@ -16,6 +16,9 @@ static const char usage[] =
     "       gongwen build DIR [-o OUTDIR] [-j N] [--shard K/N] [-f pdf|png|svg] [options]\n"
     "       gongwen import TEXT.txt [-o SOURCE.xml] [--report]\n"
     "       gongwen lint SOURCE.xml|TEXT.txt [--fix [-o OUTPUT] | --in-place]\n"
+    "       gongwen apply EDITION.xml AMENDMENT.xml [-o NEW.xml]\n"
+    "       gongwen apply HISTORY --as-of DATE [-o EDITION.xml]\n"
+    "       gongwen render HISTORY --as-of DATE [-o OUTPUT] [render options]\n"
     "       gongwen --help | --version\n"
     "\n"
     "Typesets a Chinese official document (公文) as GB/T 9704-2012 lays it out.\n"
@@ -29,6 +32,8 @@ static const char usage[] =
     "  import     turn a plain-text document into a source (default: TEXT with .xml);\n"
     "             what was guessed or normalised is reported as file:line: note: …\n"
     "  lint       report faults against GB/T 9704 as file:line: warning: … [rule]\n"
+    "  apply      write the next edition of a regulation: EDITION with AMENDMENT applied\n"
+    "             (or the edition of HISTORY in force on DATE), to -o or standard output\n"
     "\n"
     "options:\n"
     "  -o, --output PATH        where to write; for png and svg, one file per page:\n"
@@ -46,10 +51,22 @@ static const char usage[] =
     "      --fix                lint: write the document with the faults fixed, to -o\n"
     "                           OUTPUT or standard output (never over the input)\n"
     "      --in-place           lint: fix the input itself (atomically)\n"
+    "      --as-of DATE         render, layout, apply: the edition of HISTORY (a folder of\n"
+    "                           editions and amendments, a manifest, or a source) in force\n"
+    "                           on DATE (YYYY-MM-DD)\n"
     "\n"
     "exit status: 0 done, 1 bad input (for lint: warnings), 2 bad usage, 3 system failure\n";
 
-enum { OPT_FONT_DIR = 256, OPT_DPI, OPT_DATADIR, OPT_SHARD, OPT_REPORT, OPT_FIX, OPT_IN_PLACE };
+enum {
+    OPT_FONT_DIR = 256,
+    OPT_DPI,
+    OPT_DATADIR,
+    OPT_SHARD,
+    OPT_REPORT,
+    OPT_FIX,
+    OPT_IN_PLACE,
+    OPT_AS_OF,
+};
 
 static int fail_usage(const char *msg, const char *arg)
 {
@@ -60,10 +77,23 @@ static int fail_usage(const char *msg, const char *arg)
 
 static char *default_output(const char *source, const char *ext)
 {
-    const char *slash = strrchr(source, '/');
-    const char *dot = strrchr(source, '.');
-    size_t stem = dot && (!slash || dot > slash) ? (size_t)(dot - source) : strlen(source);
+    size_t n = strlen(source);
+    while (n > 1 && source[n - 1] == '/')
+        n--; /* a history's folder: sources/h/ gives sources/h.pdf */
+    const char *slash = memrchr(source, '/', n);
+    const char *dot = memrchr(source, '.', n);
+    size_t stem = dot && (!slash || dot > slash) ? (size_t)(dot - source) : n;
     return gw_xasprintf("%.*s.%s", (int)stem, source, ext);
+}
+
+/* A history's edition of a day: sources/h/ and 2023-05-01 give sources/h-2023-05-01.pdf. */
+static char *default_edition_output(const char *history, const char *as_of, const char *ext)
+{
+    char *stem = default_output(history, "");
+    stem[strlen(stem) - 1] = '\0'; /* the dot before the empty extension */
+    char *path = gw_xasprintf("%s-%s.%s", stem, as_of, ext);
+    free(stem);
+    return path;
 }
 
 static bool parse_format(const char *name, gw_format *format)
@@ -102,6 +132,15 @@ static bool parse_shard(const char *s, unsigned *k, unsigned *n)
     return true;
 }
 
+/* Import, lint and apply read and write sources: they need no fonts, and so work on a
+ * machine without them. */
+static gw_ctx *ctx_without_fonts(const gw_options *opts, gw_status *st)
+{
+    gw_options light = *opts;
+    light.no_fonts = 1;
+    return gw_ctx_new(&light, st);
+}
+
 /* What import and lint were asked for. */
 typedef struct text_options {
     bool report, fix, in_place;
@@ -119,10 +158,8 @@ static int run_text(const char *command, const char *const *files, size_t n_file
         return fail_usage("-o goes with --fix", NULL);
     if (!import && output && gw_same_file(files[0], output))
         return fail_usage("refusing to write over the input; --in-place does that", output);
-    gw_options light = *opts;
-    light.no_fonts = 1;
     gw_status st = GW_OK;
-    gw_ctx *ctx = gw_ctx_new(&light, &st);
+    gw_ctx *ctx = ctx_without_fonts(opts, &st);
     if (!ctx)
         return st;
     int rc;
@@ -163,14 +200,34 @@ static int run_build(const char *const *dirs, size_t n_dirs, gw_build_options *b
     return st;
 }
 
+/* gongwen apply EDITION AMENDMENT, or apply HISTORY --as-of DATE. */
+static int run_apply(const char *const *files, size_t n_files, const char *output,
+                     const char *as_of, const gw_options *opts)
+{
+    if (as_of ? n_files != 1 : n_files != 2)
+        return fail_usage(as_of ? "with --as-of, give exactly one history"
+                                : "give an edition and an amendment",
+                          NULL);
+    gw_status st = GW_OK;
+    gw_ctx *ctx = ctx_without_fonts(opts, &st);
+    if (!ctx)
+        return st;
+    int rc = as_of ? gw_edition_write(ctx, files[0], as_of, output)
+                   : gw_apply(ctx, files[0], files[1], output);
+    gw_ctx_drop(ctx);
+    return rc;
+}
+
 static int run(const char *command, const char *const *files, size_t n_files, const char *output,
-               gw_format format, const char *ext, const gw_options *opts)
+               gw_format format, const char *ext, const char *as_of, const gw_options *opts)
 {
     bool validate = strcmp(command, "validate") == 0;
     if (!validate && strcmp(command, "render") != 0 && strcmp(command, "layout") != 0)
         return fail_usage("unknown command", command);
     if (n_files == 0 || (!validate && n_files != 1))
         return fail_usage(validate ? "no source given" : "give exactly one source", NULL);
+    if (validate && as_of)
+        return fail_usage("--as-of applies to render, layout and apply", NULL);
     gw_status st = GW_OK;
     gw_ctx *ctx = gw_ctx_new(opts, &st);
     if (!ctx)
@@ -183,10 +240,12 @@ static int run(const char *command, const char *const *files, size_t n_files, co
                 rc = st;
         }
     } else if (strcmp(command, "layout") == 0) {
-        rc = gw_layout_write(ctx, files[0], output);
+        rc = gw_layout_write_as_of(ctx, files[0], as_of, output);
     } else {
-        char *path = output ? gw_xstrdup(output) : default_output(files[0], ext);
-        rc = gw_render(ctx, files[0], path, format);
+        char *path = output  ? gw_xstrdup(output)
+                     : as_of ? default_edition_output(files[0], as_of, ext)
+                             : default_output(files[0], ext);
+        rc = gw_render_as_of(ctx, files[0], as_of, path, format);
         free(path);
     }
     gw_ctx_drop(ctx);
@@ -206,6 +265,7 @@ int main(int argc, char **argv)
                                              {"report", no_argument, NULL, OPT_REPORT},
                                              {"fix", no_argument, NULL, OPT_FIX},
                                              {"in-place", no_argument, NULL, OPT_IN_PLACE},
+                                             {"as-of", required_argument, NULL, OPT_AS_OF},
                                              {"help", no_argument, NULL, 'h'},
                                              {"version", no_argument, NULL, 'V'},
                                              {NULL, 0, NULL, 0}};
@@ -217,6 +277,7 @@ int main(int argc, char **argv)
     bool build_only = false; /* -j or --shard given */
     text_options text = {0};
     bool text_only = false; /* --report, --fix or --in-place given */
+    const char *as_of = NULL;
     const char **params = gw_xcalloc((size_t)argc, sizeof *params);
     const char **font_dirs = gw_xcalloc((size_t)argc, sizeof *font_dirs);
     opts.params = params;
@@ -274,6 +335,9 @@ int main(int argc, char **argv)
         case OPT_IN_PLACE:
             text.in_place = text_only = true;
             break;
+        case OPT_AS_OF:
+            as_of = optarg;
+            break;
         case 'h':
             fputs(usage, stdout);
             rc = GW_OK;
@@ -290,6 +354,10 @@ int main(int argc, char **argv)
     if (rc < 0) {
         if (optind >= argc) {
             rc = fail_usage("no command", NULL);
+        } else if (as_of &&
+                   (strcmp(argv[optind], "build") == 0 || strcmp(argv[optind], "import") == 0 ||
+                    strcmp(argv[optind], "lint") == 0)) {
+            rc = fail_usage("--as-of applies to render, layout and apply", NULL);
         } else if (strcmp(argv[optind], "build") == 0) {
             build.outdir = output;
             rc = run_build((const char *const *)argv + optind + 1, (size_t)(argc - optind - 1),
@@ -301,9 +369,12 @@ int main(int argc, char **argv)
                           (size_t)(argc - optind - 1), output, &text, &opts);
         } else if (text_only) {
             rc = fail_usage("--report, --fix and --in-place apply to import and lint only", NULL);
+        } else if (strcmp(argv[optind], "apply") == 0) {
+            rc = run_apply((const char *const *)argv + optind + 1, (size_t)(argc - optind - 1),
+                           output, as_of, &opts);
         } else {
             rc = run(argv[optind], (const char *const *)argv + optind + 1,
-                     (size_t)(argc - optind - 1), output, format, ext, &opts);
+                     (size_t)(argc - optind - 1), output, format, ext, as_of, &opts);
         }
     }
     free(params);

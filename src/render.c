@@ -1,6 +1,7 @@
 /* The pipeline, end to end: source → layout → pages → output. */
 #include "backend.h"
 #include "ctx.h"
+#include "edition.h"
 #include "fonts.h"
 #include "layout.h"
 #include "source.h"
@@ -183,25 +184,49 @@ static bool is_layout(xmlDocPtr doc)
     return root && root->ns && strcmp((const char *)root->ns->href, "urn:gongwen:layout:1") == 0;
 }
 
-/* Source → layout document. A file that already is a layout is taken as it is, so any
- * stylesheet that targets the layout vocabulary can feed the typesetter. */
-static xmlDocPtr make_layout(gw_ctx *ctx, const char *source_path)
+/* A valid source (freed here) → its layout document. */
+static xmlDocPtr transform_source(gw_ctx *ctx, xmlDocPtr doc, const char *source_path,
+                                  const gw_edition_info *edition)
 {
-    xmlDocPtr doc = gw_xml_read(ctx, source_path);
-    if (!doc)
-        return NULL;
-    if (is_layout(doc))
-        return doc;
-    xmlFreeDoc(doc);
-    doc = gw_source_load(ctx, source_path);
-    if (!doc)
-        return NULL;
     gw_source_annotate_lines(doc);
+    if (edition)
+        gw_edition_annotate(doc, edition);
     gw_timing(ctx, "validate");
     xmlDocPtr layout = gw_transform(ctx, doc, source_path);
     gw_timing(ctx, "transform");
     xmlFreeDoc(doc);
     return layout;
+}
+
+/* Source → layout document. A file that already is a layout is taken as it is, so any
+ * stylesheet that targets the layout vocabulary can feed the typesetter. With as_of, the
+ * source is the edition of a history (a folder, a manifest or a source) in force on that day,
+ * and the layout's metadata records it. */
+static xmlDocPtr make_layout(gw_ctx *ctx, const char *source_path, const char *as_of)
+{
+    struct stat sb;
+    bool folder = stat(source_path, &sb) == 0 && S_ISDIR(sb.st_mode);
+    xmlDocPtr doc = folder || as_of ? NULL : gw_xml_read(ctx, source_path);
+    if (!folder && !as_of && !doc)
+        return NULL;
+    if (doc && is_layout(doc))
+        return doc;
+    xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
+    /* A history without a day: its latest edition. */
+    bool history = folder || as_of ||
+                   (root && root->ns &&
+                    (xmlStrEqual(root->ns->href, BAD_CAST GW_HISTORY_NS) ||
+                     xmlStrEqual(root->ns->href, BAD_CAST GW_AMENDMENT_NS)));
+    xmlFreeDoc(doc);
+    if (history) {
+        gw_edition_info info = {0};
+        doc = gw_edition_load(ctx, source_path, as_of, &info);
+        xmlDocPtr layout = doc ? transform_source(ctx, doc, source_path, &info) : NULL;
+        gw_edition_info_clear(&info);
+        return layout;
+    }
+    doc = gw_source_load(ctx, source_path);
+    return doc ? transform_source(ctx, doc, source_path, NULL) : NULL;
 }
 
 /* The PDF's dates: SOURCE_DATE_EPOCH when set (reproducible builds), else the document's own
@@ -245,11 +270,17 @@ static char *page_path(const char *pattern, long page)
 
 gw_status gw_layout_write(gw_ctx *ctx, const char *source_path, const char *output_path)
 {
+    return gw_layout_write_as_of(ctx, source_path, NULL, output_path);
+}
+
+gw_status gw_layout_write_as_of(gw_ctx *ctx, const char *source_path, const char *as_of,
+                                const char *output_path)
+{
     if (output_path && gw_same_file(source_path, output_path)) {
         gw_error(ctx, (gw_pos){output_path, 0}, "refusing to write the output over the source");
         return GW_ERR_USAGE;
     }
-    xmlDocPtr layout = make_layout(ctx, source_path);
+    xmlDocPtr layout = make_layout(ctx, source_path, as_of);
     if (!layout)
         return GW_ERR_INPUT;
     gw_status st;
@@ -314,6 +345,12 @@ static gw_status write_outputs(gw_ctx *ctx, const gw_backend *be, const gw_doc *
 
 gw_status gw_render(gw_ctx *ctx, const char *source_path, const char *output_path, gw_format format)
 {
+    return gw_render_as_of(ctx, source_path, NULL, output_path, format);
+}
+
+gw_status gw_render_as_of(gw_ctx *ctx, const char *source_path, const char *as_of,
+                          const char *output_path, gw_format format)
+{
     const gw_backend *be = gw_backend_lookup(format);
     if (!ctx->fonts) {
         gw_error(ctx, (gw_pos){source_path, 0}, "this context was made without fonts");
@@ -327,7 +364,7 @@ gw_status gw_render(gw_ctx *ctx, const char *source_path, const char *output_pat
         gw_error(ctx, (gw_pos){output_path, 0}, "refusing to write the output over the source");
         return GW_ERR_USAGE;
     }
-    xmlDocPtr xml = make_layout(ctx, source_path);
+    xmlDocPtr xml = make_layout(ctx, source_path, as_of);
     if (!xml)
         return GW_ERR_INPUT;
     gw_layout *layout = gw_layout_read(ctx, xml, source_path);

@@ -46,7 +46,12 @@
         <xsl:if test="s:head/s:number">
           <xsl:attribute name="subject"><xsl:apply-templates select="s:head/s:number" mode="text"/></xsl:attribute>
         </xsl:if>
-        <xsl:attribute name="keywords"><xsl:value-of select="@kind"/></xsl:attribute>
+        <xsl:attribute name="keywords">
+          <xsl:value-of select="@kind"/>
+          <!-- An edition of a history (gongwen render HISTORY with as-of): the day it took
+               effect and the SHA-256 of its source, as the program annotated them. -->
+          <xsl:if test="@gw:edition">; edition <xsl:value-of select="@gw:edition"/>; sha256 <xsl:value-of select="@gw:sha256"/></xsl:if>
+        </xsl:attribute>
         <xsl:attribute name="date">
           <xsl:value-of select="(s:closing/s:date | s:colophon/s:printed)[1]"/>
         </xsl:attribute>
