@@ -603,12 +603,18 @@ static void write_page(ofd *o, size_t i)
     xw_start(&x, "Layer");
     xw_attrf(&x, "ID", "%u", o->next_id++);
     xw_attr(&x, "Type", "Body");
+    /* OFD has no blend modes. A seal that the PDF multiplies over the text is drawn under
+     * it instead: over black text on white paper the two look the same. */
+    for (size_t j = 0; j < p->n_items; j++)
+        if (p->items[j].kind == GW_ITEM_IMAGE && p->items[j].u.image.multiply)
+            write_image(o, &x, p, &p->items[j]);
     for (size_t j = 0; j < p->n_items; j++) {
         const gw_item *it = &p->items[j];
         if (it->kind == GW_ITEM_RULE) {
             write_rule(o, &x, p, it);
         } else if (it->kind == GW_ITEM_IMAGE) {
-            write_image(o, &x, p, it);
+            if (!it->u.image.multiply)
+                write_image(o, &x, p, it);
         } else {
             unsigned font = 0;
             for (size_t f = 0; f < o->doc->n_fonts; f++)
