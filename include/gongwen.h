@@ -107,6 +107,23 @@ gw_status gw_render_as_of(gw_ctx *ctx, const char *history, const char *as_of,
 gw_status gw_layout_write_as_of(gw_ctx *ctx, const char *history, const char *as_of,
                                 const char *output_path);
 
+/* How gw_compare pairs the units of two editions: by id, unless their texts pair them far
+ * better (two imported texts, whose ids count positions); by id; by text alone. */
+typedef enum { GW_PAIR_AUTO, GW_PAIR_ID, GW_PAIR_TEXT } gw_pairing;
+
+typedef struct gw_compare_options {
+    int keep_unchanged; /* rows for the units that did not change too */
+    int redline; /* the 花脸稿: the new edition, deletions struck, insertions underlined */
+    gw_pairing pairing;
+} gw_compare_options;
+
+/* Renders the 修订对照表 of two editions (sources, or histories for their latest editions):
+ * a titled two-column table, a row a changed unit, deleted characters struck through in the
+ * left column and inserted ones underlined in the right; or, with redline, the new edition
+ * marked so. opts may be NULL. */
+gw_status gw_compare(gw_ctx *ctx, const char *old_path, const char *new_path,
+                     const char *output_path, gw_format format, const gw_compare_options *opts);
+
 /* Batch builds (`gongwen build`). */
 typedef struct gw_build_options {
     const char *dir;    /* the folder searched, recursively, for *.xml sources and layouts */

@@ -770,9 +770,10 @@ static void history_clear(history *h)
 }
 
 /* Adds a file of a history: an edition (a source) or an amendment. effective, from a manifest,
- * is an edition's date; origin is where the file was named. */
+ * is an edition's date; origin is where the file was named. A single source (alone) needs no
+ * date. */
 static bool add_entry(gw_ctx *ctx, history *h, const char *path, bool is_amendment,
-                      const char *effective, gw_pos origin)
+                      const char *effective, gw_pos origin, bool alone)
 {
     entry e = {gw_xstrdup(path), NULL, origin, NULL};
     if (is_amendment) {
@@ -786,6 +787,8 @@ static bool add_entry(gw_ctx *ctx, history *h, const char *path, bool is_amendme
     } else {
         xmlDocPtr doc = gw_source_load(ctx, path);
         e.date = doc ? source_date(doc) : NULL;
+        if (doc && !e.date && alone)
+            e.date = gw_xstrdup("");
         if (doc && !e.date)
             gw_error(ctx, origin,
                      "%s has neither a closing date nor a printing date: give the day it takes "
@@ -827,7 +830,7 @@ static bool read_manifest(gw_ctx *ctx, history *h, const char *path)
             gw_error(ctx, at, "effective=\"%s\" is not a day of the calendar (YYYY-MM-DD)",
                      effective);
             ok = false;
-        } else if (!add_entry(ctx, h, file, amendment_entry, effective, at)) {
+        } else if (!add_entry(ctx, h, file, amendment_entry, effective, at, false)) {
             ok = false;
         }
         free(file);
@@ -883,7 +886,7 @@ static bool read_folder(gw_ctx *ctx, history *h, const char *dir)
                      "neither an edition (%s) nor an amendment (%s)", GW_SOURCE_NS,
                      GW_AMENDMENT_NS);
             ok = false;
-        } else if (!add_entry(ctx, h, file, amendment_file, NULL, (gw_pos){file, 0})) {
+        } else if (!add_entry(ctx, h, file, amendment_file, NULL, (gw_pos){file, 0}, false)) {
             ok = false;
         }
         free(file);
@@ -931,7 +934,7 @@ static bool history_load(gw_ctx *ctx, history *h, const char *path)
                      "or a manifest), or apply it to an edition");
             ok = false;
         } else
-            ok = add_entry(ctx, h, path, false, NULL, (gw_pos){path, 0});
+            ok = add_entry(ctx, h, path, false, NULL, (gw_pos){path, 0}, true);
     }
     if (!ok)
         return false;
@@ -1013,7 +1016,7 @@ xmlDocPtr gw_edition_load(gw_ctx *ctx, const char *path, const char *as_of, gw_e
     g_hash_table_destroy(origins);
     if (ed && info) {
         memset(info, 0, sizeof *info);
-        info->effective = gw_xstrdup(effective);
+        info->effective = *effective ? gw_xstrdup(effective) : NULL;
         if (!applied)
             info->file = gw_xstrdup(h.v[base].path);
         if (applied) {

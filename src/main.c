@@ -19,6 +19,7 @@ static const char usage[] =
     "       gongwen apply EDITION.xml AMENDMENT.xml [-o NEW.xml]\n"
     "       gongwen apply HISTORY --as-of DATE [-o EDITION.xml]\n"
     "       gongwen render HISTORY --as-of DATE [-o OUTPUT] [render options]\n"
+    "       gongwen compare OLD.xml NEW.xml [-o TABLE.pdf] [--all] [--redline] [--pair=MODE]\n"
     "       gongwen --help | --version\n"
     "\n"
     "Typesets a Chinese official document (公文) as GB/T 9704-2012 lays it out.\n"
@@ -34,6 +35,8 @@ static const char usage[] =
     "  lint       report faults against GB/T 9704 as file:line: warning: … [rule]\n"
     "  apply      write the next edition of a regulation: EDITION with AMENDMENT applied\n"
     "             (or the edition of HISTORY in force on DATE), to -o or standard output\n"
+    "  compare    the 修订对照表 of two editions (default: NEW-compare.pdf): a row a\n"
+    "             changed unit, deletions struck through, insertions underlined\n"
     "\n"
     "options:\n"
     "  -o, --output PATH        where to write; for png and svg, one file per page:\n"
@@ -51,6 +54,11 @@ static const char usage[] =
     "      --fix                lint: write the document with the faults fixed, to -o\n"
     "                           OUTPUT or standard output (never over the input)\n"
     "      --in-place           lint: fix the input itself (atomically)\n"
+    "      --all                compare: rows for the units that did not change too\n"
+    "      --redline            compare: the 花脸稿, the new edition with its deletions\n"
+    "                           struck and its insertions underlined (NEW-redline.pdf)\n"
+    "      --pair=MODE          compare: pair units by id, by text, or auto (by id, unless\n"
+    "                           the texts pair them far better, as in imported texts)\n"
     "      --as-of DATE         render, layout, apply: the edition of HISTORY (a folder of\n"
     "                           editions and amendments, a manifest, or a source) in force\n"
     "                           on DATE (YYYY-MM-DD)\n"
@@ -66,6 +74,9 @@ enum {
     OPT_FIX,
     OPT_IN_PLACE,
     OPT_AS_OF,
+    OPT_ALL,
+    OPT_REDLINE,
+    OPT_PAIR,
 };
 
 static int fail_usage(const char *msg, const char *arg)
@@ -218,6 +229,31 @@ static int run_apply(const char *const *files, size_t n_files, const char *outpu
     return rc;
 }
 
+static int run_compare(const char *const *files, size_t n_files, const char *output,
+                       gw_format format, const char *ext, const gw_compare_options *co,
+                       const gw_options *opts)
+{
+    if (n_files != 2)
+        return fail_usage("give the old edition and the new", NULL);
+    gw_status st = GW_OK;
+    gw_ctx *ctx = gw_ctx_new(opts, &st);
+    if (!ctx)
+        return st;
+    char *path = NULL;
+    if (output) {
+        path = gw_xstrdup(output);
+    } else {
+        char *stem = default_output(files[1], "");
+        stem[strlen(stem) - 1] = '\0';
+        path = gw_xasprintf("%s-%s.%s", stem, co->redline ? "redline" : "compare", ext);
+        free(stem);
+    }
+    int rc = gw_compare(ctx, files[0], files[1], path, format, co);
+    free(path);
+    gw_ctx_drop(ctx);
+    return rc;
+}
+
 static int run(const char *command, const char *const *files, size_t n_files, const char *output,
                gw_format format, const char *ext, const char *as_of, const gw_options *opts)
 {
@@ -266,6 +302,9 @@ int main(int argc, char **argv)
                                              {"fix", no_argument, NULL, OPT_FIX},
                                              {"in-place", no_argument, NULL, OPT_IN_PLACE},
                                              {"as-of", required_argument, NULL, OPT_AS_OF},
+                                             {"all", no_argument, NULL, OPT_ALL},
+                                             {"redline", no_argument, NULL, OPT_REDLINE},
+                                             {"pair", required_argument, NULL, OPT_PAIR},
                                              {"help", no_argument, NULL, 'h'},
                                              {"version", no_argument, NULL, 'V'},
                                              {NULL, 0, NULL, 0}};
@@ -278,6 +317,8 @@ int main(int argc, char **argv)
     text_options text = {0};
     bool text_only = false; /* --report, --fix or --in-place given */
     const char *as_of = NULL;
+    gw_compare_options compare = {0};
+    bool compare_only = false; /* --all, --redline or --pair given */
     const char **params = gw_xcalloc((size_t)argc, sizeof *params);
     const char **font_dirs = gw_xcalloc((size_t)argc, sizeof *font_dirs);
     opts.params = params;
@@ -338,6 +379,23 @@ int main(int argc, char **argv)
         case OPT_AS_OF:
             as_of = optarg;
             break;
+        case OPT_ALL:
+            compare.keep_unchanged = compare_only = true;
+            break;
+        case OPT_REDLINE:
+            compare.redline = compare_only = true;
+            break;
+        case OPT_PAIR:
+            compare_only = true;
+            if (strcmp(optarg, "auto") == 0)
+                compare.pairing = GW_PAIR_AUTO;
+            else if (strcmp(optarg, "id") == 0)
+                compare.pairing = GW_PAIR_ID;
+            else if (strcmp(optarg, "text") == 0)
+                compare.pairing = GW_PAIR_TEXT;
+            else
+                rc = fail_usage("--pair is auto, id or text", optarg);
+            break;
         case 'h':
             fputs(usage, stdout);
             rc = GW_OK;
@@ -369,6 +427,13 @@ int main(int argc, char **argv)
                           (size_t)(argc - optind - 1), output, &text, &opts);
         } else if (text_only) {
             rc = fail_usage("--report, --fix and --in-place apply to import and lint only", NULL);
+        } else if (strcmp(argv[optind], "compare") == 0) {
+            rc = as_of ? fail_usage("--as-of applies to render, layout and apply", NULL)
+                       : run_compare((const char *const *)argv + optind + 1,
+                                     (size_t)(argc - optind - 1), output, format, ext, &compare,
+                                     &opts);
+        } else if (compare_only) {
+            rc = fail_usage("--all, --redline and --pair apply to compare only", NULL);
         } else if (strcmp(argv[optind], "apply") == 0) {
             rc = run_apply((const char *const *)argv + optind + 1, (size_t)(argc - optind - 1),
                            output, as_of, &opts);

@@ -2,6 +2,7 @@
 #include "backend.h"
 #include "ctx.h"
 #include "edition.h"
+#include "render.h"
 #include "fonts.h"
 #include "layout.h"
 #include "source.h"
@@ -348,23 +349,33 @@ gw_status gw_render(gw_ctx *ctx, const char *source_path, const char *output_pat
     return gw_render_as_of(ctx, source_path, NULL, output_path, format);
 }
 
-gw_status gw_render_as_of(gw_ctx *ctx, const char *source_path, const char *as_of,
-                          const char *output_path, gw_format format)
+/* The backend for format, once the context and the paths are fit to render; NULL after
+ * reporting, with the status in *st. */
+static const gw_backend *render_backend(gw_ctx *ctx, const char *source_path,
+                                        const char *output_path, gw_format format, gw_status *st)
 {
     const gw_backend *be = gw_backend_lookup(format);
+    *st = GW_ERR_USAGE;
     if (!ctx->fonts) {
         gw_error(ctx, (gw_pos){source_path, 0}, "this context was made without fonts");
-        return GW_ERR_USAGE;
+        return NULL;
     }
     if (!be) {
         gw_error(ctx, (gw_pos){NULL, 0}, "unknown output format");
-        return GW_ERR_USAGE;
+        return NULL;
     }
     if (gw_same_file(source_path, output_path)) {
         gw_error(ctx, (gw_pos){output_path, 0}, "refusing to write the output over the source");
-        return GW_ERR_USAGE;
+        return NULL;
     }
-    xmlDocPtr xml = make_layout(ctx, source_path, as_of);
+    *st = GW_OK;
+    return be;
+}
+
+/* Typesets a layout document (freed here) and writes it. */
+static gw_status render_layout(gw_ctx *ctx, const gw_backend *be, xmlDocPtr xml,
+                               const char *source_path, const char *output_path)
+{
     if (!xml)
         return GW_ERR_INPUT;
     gw_layout *layout = gw_layout_read(ctx, xml, source_path);
@@ -384,4 +395,29 @@ gw_status gw_render_as_of(gw_ctx *ctx, const char *source_path, const char *as_o
     gw_timing(ctx, "write");
     gw_doc_drop(doc);
     return st;
+}
+
+gw_status gw_render_as_of(gw_ctx *ctx, const char *source_path, const char *as_of,
+                          const char *output_path, gw_format format)
+{
+    gw_status st;
+    const gw_backend *be = render_backend(ctx, source_path, output_path, format, &st);
+    return be ? render_layout(ctx, be, make_layout(ctx, source_path, as_of), source_path,
+                              output_path)
+              : st;
+}
+
+gw_status gw_render_doc(gw_ctx *ctx, xmlDocPtr doc, const char *source_path,
+                        const char *output_path, gw_format format)
+{
+    gw_status st;
+    const gw_backend *be = render_backend(ctx, source_path, output_path, format, &st);
+    if (!be) {
+        xmlFreeDoc(doc);
+        return st;
+    }
+    xmlDocPtr layout = gw_transform(ctx, doc, source_path);
+    gw_timing(ctx, "transform");
+    xmlFreeDoc(doc);
+    return render_layout(ctx, be, layout, source_path, output_path);
 }

@@ -7,11 +7,14 @@
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
     xmlns:s="urn:gongwen:source:1"
     xmlns:gw="urn:gongwen:annotation"
+    xmlns:c="urn:gongwen:compare:1"
     xmlns="urn:gongwen:layout:1"
-    exclude-result-prefixes="s gw">
+    exclude-result-prefixes="s gw c">
 
   <xsl:import href="gbt9704.xsl"/>
   <xsl:import href="numerals.xsl"/>
+  <!-- Editions: the units gongwen compare diffs, the 修订对照表 and the 花脸稿. -->
+  <xsl:include href="editions.xsl"/>
 
 
   <xsl:output method="xml" encoding="UTF-8" indent="yes"/>
@@ -29,13 +32,23 @@
   <xsl:variable name="in-chapters" select="boolean(/s:document/s:body/s:chapter)"/>
 
   <xsl:template match="/">
-    <xsl:if test="not(s:document)">
-      <xsl:message terminate="yes">the root element is not a gongwen source document (urn:gongwen:source:1)</xsl:message>
-    </xsl:if>
-    <xsl:if test="not(s:document/s:title) and not(s:document/@format = 'order')">
-      <xsl:message terminate="yes"><xsl:value-of select="s:document/s:body/@gw:line"/>: the document has no &lt;title&gt;; only an order (format="order") may go without</xsl:message>
-    </xsl:if>
-    <xsl:apply-templates select="s:document"/>
+    <xsl:choose>
+      <!-- gongwen compare: a comparison of two editions (editions.xsl), and the units of each
+           edition it diffs. -->
+      <xsl:when test="c:comparison"><xsl:apply-templates select="c:comparison"/></xsl:when>
+      <xsl:when test="s:document/@gw:output = 'units'">
+        <xsl:apply-templates select="s:document" mode="units"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:if test="not(s:document)">
+          <xsl:message terminate="yes">the root element is not a gongwen source document (urn:gongwen:source:1)</xsl:message>
+        </xsl:if>
+        <xsl:if test="not(s:document/s:title) and not(s:document/@format = 'order')">
+          <xsl:message terminate="yes"><xsl:value-of select="s:document/s:body/@gw:line"/>: the document has no &lt;title&gt;; only an order (format="order") may go without</xsl:message>
+        </xsl:if>
+        <xsl:apply-templates select="s:document"/>
+      </xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
   <xsl:template match="s:document">
@@ -50,27 +63,16 @@
           <xsl:value-of select="@kind"/>
           <!-- An edition of a history (gongwen render HISTORY with as-of): the day it took
                effect and the SHA-256 of its source, as the program annotated them. -->
-          <xsl:if test="@gw:edition">; edition <xsl:value-of select="@gw:edition"/>; sha256 <xsl:value-of select="@gw:sha256"/></xsl:if>
+          <xsl:if test="@gw:edition">; edition <xsl:value-of select="@gw:edition"/></xsl:if>
+          <xsl:if test="@gw:sha256">; sha256 <xsl:value-of select="@gw:sha256"/></xsl:if>
+          <!-- A redline (gongwen compare with redline): the edition it is compared with. -->
+          <xsl:if test="@gw:against">; redline against sha256 <xsl:value-of select="@gw:against"/></xsl:if>
         </xsl:attribute>
         <xsl:attribute name="date">
           <xsl:value-of select="(s:closing/s:date | s:colophon/s:printed)[1]"/>
         </xsl:attribute>
       </info>
-      <page width="{$page-width}" height="{$page-height}" top="{$area-top}" left="{$area-left}"
-            area-width="{$area-width}" area-height="{$area-height}"
-            lines="{$lines-per-page}" chars="{$chars-per-line}" em-top="{$em-top}"/>
-      <face role="body" family="{$face-body}"/>
-      <face role="mark" family="{$face-mark}"/>
-      <face role="title" family="{$face-title}"/>
-      <face role="hei" family="{$face-hei}"/>
-      <face role="kai" family="{$face-kai}"/>
-      <face role="folio" family="{$face-folio}"/>
-      <folio face="folio" size="{$folio-size}" prefix="{$folio-prefix}" suffix="{$folio-suffix}"
-             below="{$folio-below-area}" inset="{$folio-inset}" odd="right" even="left"
-             omit="{$folio-omit}">
-        <!-- §10.1: a letter's first page has no number. -->
-        <xsl:if test="$format = 'letter'"><xsl:attribute name="first">no</xsl:attribute></xsl:if>
-      </folio>
+      <xsl:call-template name="layout-setup"/>
       <flow face="body" size="{$body-size}" color="{$black}">
         <xsl:apply-templates select="s:head"/>
         <xsl:apply-templates select="s:title"/>
@@ -94,6 +96,25 @@
         </colophon>
       </xsl:if>
     </layout>
+  </xsl:template>
+
+  <!-- The page, the faces and the page numbers: every document, and the comparison tables. -->
+  <xsl:template name="layout-setup">
+    <page width="{$page-width}" height="{$page-height}" top="{$area-top}" left="{$area-left}"
+          area-width="{$area-width}" area-height="{$area-height}"
+          lines="{$lines-per-page}" chars="{$chars-per-line}" em-top="{$em-top}"/>
+    <face role="body" family="{$face-body}"/>
+    <face role="mark" family="{$face-mark}"/>
+    <face role="title" family="{$face-title}"/>
+    <face role="hei" family="{$face-hei}"/>
+    <face role="kai" family="{$face-kai}"/>
+    <face role="folio" family="{$face-folio}"/>
+    <folio face="folio" size="{$folio-size}" prefix="{$folio-prefix}" suffix="{$folio-suffix}"
+           below="{$folio-below-area}" inset="{$folio-inset}" odd="right" even="left"
+           omit="{$folio-omit}">
+      <!-- §10.1: a letter's first page has no number. -->
+      <xsl:if test="$format = 'letter'"><xsl:attribute name="first">no</xsl:attribute></xsl:if>
+    </folio>
   </xsl:template>
 
   <!-- The source line of an element, when the program annotated it (gongwen does; xsltproc
