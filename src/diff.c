@@ -290,7 +290,8 @@ static double pair_by_text(edition *o, edition *n)
                 *GW_PUSH(c, nc, cap) = (candidate){i, j, sim};
         }
     }
-    qsort(c, nc, sizeof *c, by_similarity);
+    if (nc)
+        qsort(c, nc, sizeof *c, by_similarity);
     double score = 0;
     for (size_t k = 0; k < nc; k++) {
         if (o->u[c[k].a].partner >= 0 || n->u[c[k].b].partner >= 0)
@@ -960,7 +961,9 @@ gw_status gw_compare(gw_ctx *ctx, const char *old_path, const char *new_path,
             xmlSetNsProp(root, xmlSearchNsByHref(doc, root, BAD_CAST GW_ANNOTATION_NS),
                          BAD_CAST "against", BAD_CAST o.info.sha256);
         }
-        st = doc ? gw_render_doc(ctx, doc, new_path, output_path, format) : GW_ERR_INPUT;
+        /* A redline's images (seals) are relative to the new edition's source. */
+        const char *doc_path = opts->redline && n.info.base ? n.info.base : new_path;
+        st = doc ? gw_render_doc(ctx, doc, doc_path, output_path, format) : GW_ERR_INPUT;
     }
     edition_clear(&o);
     edition_clear(&n);

@@ -84,6 +84,7 @@ void gw_edition_info_clear(gw_edition_info *info)
     g_free(info->sha256);
     free(info->effective);
     free(info->file);
+    free(info->base);
     memset(info, 0, sizeof *info);
 }
 
@@ -870,7 +871,8 @@ static bool read_folder(gw_ctx *ctx, history *h, const char *dir)
         if (e->d_name[0] != '.' && g_str_has_suffix(e->d_name, ".xml"))
             *GW_PUSH(names, n, cap) = gw_xstrdup(e->d_name);
     closedir(d);
-    qsort(names, n, sizeof *names, by_name);
+    if (n)
+        qsort(names, n, sizeof *names, by_name);
     bool ok = true;
     for (size_t i = 0; i < n; i++) {
         char *file = join_path(dir, names[i]);
@@ -904,8 +906,8 @@ static int by_date(const void *a, const void *b)
 {
     const entry *x = a, *y = b;
     int c = strcmp(x->date, y->date);
-    /* On one day, an edition comes before the amendments (that day's amendments are in it). */
-    return c ? c : (x->a != NULL) - (y->a != NULL);
+    /* On one day, the amendments come before an edition: that day's edition holds them. */
+    return c ? c : (y->a != NULL) - (x->a != NULL);
 }
 
 static bool history_load(gw_ctx *ctx, history *h, const char *path)
@@ -938,7 +940,8 @@ static bool history_load(gw_ctx *ctx, history *h, const char *path)
     }
     if (!ok)
         return false;
-    qsort(h->v, h->n, sizeof *h->v, by_date);
+    if (h->n)
+        qsort(h->v, h->n, sizeof *h->v, by_date);
     for (size_t i = 1; i < h->n; i++) {
         const entry *x = &h->v[i - 1], *y = &h->v[i];
         if (strcmp(x->date, y->date) == 0 && (x->a != NULL) == (y->a != NULL)) {
@@ -1017,6 +1020,7 @@ xmlDocPtr gw_edition_load(gw_ctx *ctx, const char *path, const char *as_of, gw_e
     if (ed && info) {
         memset(info, 0, sizeof *info);
         info->effective = *effective ? gw_xstrdup(effective) : NULL;
+        info->base = gw_xstrdup(h.v[base].path);
         if (!applied)
             info->file = gw_xstrdup(h.v[base].path);
         if (applied) {

@@ -16,6 +16,7 @@ typedef struct gw_edition_info {
     char *effective; /* YYYY-MM-DD, the day it took effect; NULL when unknown */
     char *sha256;    /* of its source: the file, or the bytes `gongwen apply` writes of it */
     char *file;      /* the source file when the edition is one as given, no amendment applied */
+    char *base;      /* the source file the amendments were applied to (its images, its lines) */
 } gw_edition_info;
 
 void gw_edition_info_clear(gw_edition_info *info);

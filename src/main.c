@@ -376,9 +376,16 @@ int main(int argc, char **argv)
         case OPT_IN_PLACE:
             text.in_place = text_only = true;
             break;
-        case OPT_AS_OF:
+        case OPT_AS_OF: {
+            unsigned y, m, d;
+            char tail;
             as_of = optarg;
+            if (strlen(optarg) != 10 || optarg[4] != '-' || optarg[7] != '-' ||
+                sscanf(optarg, "%4u-%2u-%2u%c", &y, &m, &d, &tail) != 3 || m < 1 || m > 12 ||
+                d < 1 || d > 31)
+                rc = fail_usage("--as-of takes a day, YYYY-MM-DD", optarg);
             break;
+        }
         case OPT_ALL:
             compare.keep_unchanged = compare_only = true;
             break;

@@ -202,9 +202,12 @@ static xmlDocPtr transform_source(gw_ctx *ctx, xmlDocPtr doc, const char *source
 /* Source → layout document. A file that already is a layout is taken as it is, so any
  * stylesheet that targets the layout vocabulary can feed the typesetter. With as_of, the
  * source is the edition of a history (a folder, a manifest or a source) in force on that day,
- * and the layout's metadata records it. */
-static xmlDocPtr make_layout(gw_ctx *ctx, const char *source_path, const char *as_of)
+ * and the layout's metadata records it. *doc_path (malloc'd) is the file the layout's images
+ * and lines are relative to: the source, or the edition the history's amendments apply to. */
+static xmlDocPtr make_layout(gw_ctx *ctx, const char *source_path, const char *as_of,
+                             char **doc_path)
 {
+    *doc_path = gw_xstrdup(source_path);
     struct stat sb;
     bool folder = stat(source_path, &sb) == 0 && S_ISDIR(sb.st_mode);
     xmlDocPtr doc = folder || as_of ? NULL : gw_xml_read(ctx, source_path);
@@ -222,7 +225,11 @@ static xmlDocPtr make_layout(gw_ctx *ctx, const char *source_path, const char *a
     if (history) {
         gw_edition_info info = {0};
         doc = gw_edition_load(ctx, source_path, as_of, &info);
-        xmlDocPtr layout = doc ? transform_source(ctx, doc, source_path, &info) : NULL;
+        if (info.base) {
+            free(*doc_path);
+            *doc_path = gw_xstrdup(info.base);
+        }
+        xmlDocPtr layout = doc ? transform_source(ctx, doc, *doc_path, &info) : NULL;
         gw_edition_info_clear(&info);
         return layout;
     }
@@ -281,7 +288,9 @@ gw_status gw_layout_write_as_of(gw_ctx *ctx, const char *source_path, const char
         gw_error(ctx, (gw_pos){output_path, 0}, "refusing to write the output over the source");
         return GW_ERR_USAGE;
     }
-    xmlDocPtr layout = make_layout(ctx, source_path, as_of);
+    char *doc_path = NULL;
+    xmlDocPtr layout = make_layout(ctx, source_path, as_of, &doc_path);
+    free(doc_path);
     if (!layout)
         return GW_ERR_INPUT;
     gw_status st;
@@ -402,9 +411,13 @@ gw_status gw_render_as_of(gw_ctx *ctx, const char *source_path, const char *as_o
 {
     gw_status st;
     const gw_backend *be = render_backend(ctx, source_path, output_path, format, &st);
-    return be ? render_layout(ctx, be, make_layout(ctx, source_path, as_of), source_path,
-                              output_path)
-              : st;
+    if (!be)
+        return st;
+    char *doc_path = NULL;
+    xmlDocPtr layout = make_layout(ctx, source_path, as_of, &doc_path);
+    st = render_layout(ctx, be, layout, doc_path, output_path);
+    free(doc_path);
+    return st;
 }
 
 gw_status gw_render_doc(gw_ctx *ctx, xmlDocPtr doc, const char *source_path,
