@@ -623,6 +623,20 @@ def test_apply_never_writes_over_its_input():
     assert rc == 1 and 'an amendment alone has no edition in force' in err, err
 
 
+def test_usage_errors():
+    for args, says in ((['apply', FIRST], 'an edition and an amendment'),
+                       (['apply', FIRST, AMEND_2021, '--as-of', '2020-01-01'], 'one history'),
+                       (['compare', FIRST], 'the old edition and the new'),
+                       (['compare', FIRST, FIRST, '--pair=best'], '--pair is auto, id or text'),
+                       (['render', FIRST, '--all'], 'apply to compare only'),
+                       (['render', FIRST, '--redline'], 'apply to compare only'),
+                       (['compare', FIRST, FIRST, '--as-of', '2020-01-01'], '--as-of applies'),
+                       (['build', HISTORY, '--as-of', '2020-01-01'], '--as-of applies'),
+                       (['validate', FIRST, '--as-of', '2020-01-01'], '--as-of applies')):
+        rc, _, err = gongwen(*args)
+        assert rc == 2 and says in err, '%s: exit %d\n%s' % (' '.join(args), rc, err)
+
+
 # --- the 修订对照表 ----------------------------------------------------------------------------
 
 def compare_pdf(a, b, *extra):
