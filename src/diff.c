@@ -781,6 +781,13 @@ static xmlNodePtr new_redline_para(void *data)
 {
     redline_maker *m = data;
     xmlNodePtr p = m->heading ? m->parent : xmlNewChild(m->parent, m->sns, BAD_CAST "p", NULL);
+    if (p != m->parent) {
+        /* Messages point at the unit in the new edition. */
+        xmlChar *line = xmlGetNsProp(m->parent, BAD_CAST "line", BAD_CAST GW_ANNOTATION_NS);
+        if (line)
+            xmlSetNsProp(p, m->gwns, BAD_CAST "line", line);
+        xmlFree(line);
+    }
     xmlSetNsProp(p, m->gwns, BAD_CAST "printed", BAD_CAST "yes");
     return p;
 }
@@ -863,10 +870,10 @@ static xmlDocPtr make_redline(gw_ctx *ctx, edition *o, edition *n)
 {
     xmlDocPtr doc = n->doc;
     n->doc = NULL; /* the redline is made of it */
+    /* Lines and article numbers (gw:line, gw:index) before anything is added. */
+    gw_source_annotate_lines(doc);
     xmlNodePtr root = xmlDocGetRootElement(doc);
     xmlNsPtr gwns = xmlSearchNsByHref(doc, root, BAD_CAST GW_ANNOTATION_NS);
-    if (!gwns)
-        gwns = xmlNewNs(root, BAD_CAST GW_ANNOTATION_NS, BAD_CAST "gw");
     xmlNsPtr cns = xmlNewNs(root, BAD_CAST GW_COMPARE_NS, BAD_CAST "c");
     xmlNodePtr body = child_el(root, "body");
     size_t n_rows = 0;
@@ -956,7 +963,6 @@ gw_status gw_compare(gw_ctx *ctx, const char *old_path, const char *new_path,
                 doc = NULL;
             }
         } else {
-            gw_source_annotate_lines(doc);
             gw_edition_annotate(doc, &n.info);
             xmlSetNsProp(root, xmlSearchNsByHref(doc, root, BAD_CAST GW_ANNOTATION_NS),
                          BAD_CAST "against", BAD_CAST o.info.sha256);
