@@ -28,8 +28,7 @@
  * the whole middle counts as deleted and inserted. */
 #define DIFF_CELLS 4000000u
 
-/* ---- the units of an edition ------------------------------------------------------------------
- */
+/* ---- the units of an edition --------------------------------------------------------- */
 
 typedef struct unit {
     char *kind; /* title, chapter, section, article, p, point, table */
@@ -257,7 +256,7 @@ static bool edition_load(gw_ctx *ctx, edition *e, const char *path)
     return ok;
 }
 
-/* ---- pairing -------------------------------------------------------------------------------- */
+/* ---- pairing ------------------------------------------------------------------------- */
 
 typedef struct candidate {
     size_t a, b;
@@ -372,8 +371,7 @@ static void find_moves(edition *o, edition *n)
     free(seq);
 }
 
-/* ---- the character difference -----------------------------------------------------------------
- */
+/* ---- the character difference -------------------------------------------------------- */
 
 enum { EQ, DEL, INS };
 
@@ -516,8 +514,7 @@ static dlist diff_units(const unit *a, const unit *b)
     return d;
 }
 
-/* ---- marked paragraphs -------------------------------------------------------------------------
- */
+/* ---- marked paragraphs --------------------------------------------------------------- */
 
 /* Writes the characters of d that `keep` accepts (1 << op) into paragraphs, parted where
  * they hold '\n': each made by make(data) and filled with text, <c:label>, <c:del> and
@@ -570,8 +567,7 @@ static void write_paras(const dlist *d, unsigned keep, xmlNsPtr cns, para_maker 
     gw_buf_free(&run);
 }
 
-/* ---- the comparison -----------------------------------------------------------------------------
- */
+/* ---- the comparison ------------------------------------------------------------------ */
 
 typedef struct row {
     long o, n; /* unit indices, -1 for none */
@@ -762,8 +758,7 @@ static xmlDocPtr make_comparison(edition *o, edition *n, bool keep_all)
     return doc;
 }
 
-/* ---- the redline ------------------------------------------------------------------------------
- */
+/* ---- the redline --------------------------------------------------------------------- */
 
 static int level(const char *kind)
 {
@@ -771,7 +766,6 @@ static int level(const char *kind)
 }
 
 typedef struct redline_maker {
-    xmlDocPtr doc;
     xmlNodePtr parent; /* paragraphs are added to it, or (heading) it is the one paragraph */
     bool heading;
     xmlNsPtr sns, gwns;
@@ -812,7 +806,7 @@ static void strip_text(xmlNodePtr n)
  * paragraph's text. */
 static void print_unit(xmlNodePtr el, const dlist *d, xmlNsPtr cns, xmlNsPtr gwns)
 {
-    redline_maker m = {el->doc, el, false, el->ns, gwns};
+    redline_maker m = {el, false, el->ns, gwns};
     if (xmlStrEqual(el->name, BAD_CAST "chapter") || xmlStrEqual(el->name, BAD_CAST "section")) {
         m.parent = child_el(el, "heading");
         m.heading = true;
@@ -915,8 +909,7 @@ static xmlDocPtr make_redline(gw_ctx *ctx, edition *o, edition *n)
     return doc;
 }
 
-/* ---- the command -------------------------------------------------------------------------------
- */
+/* ---- the command --------------------------------------------------------------------- */
 
 gw_status gw_compare(gw_ctx *ctx, const char *old_path, const char *new_path,
                      const char *output_path, gw_format format, const gw_compare_options *opts)

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* ---- small helpers ------------------------------------------------------------------------ */
+/* ---- small helpers ------------------------------------------------------------------- */
 
 static bool in_ns(xmlNodePtr n, const char *ns)
 {
@@ -88,7 +88,7 @@ void gw_edition_info_clear(gw_edition_info *info)
     memset(info, 0, sizeof *info);
 }
 
-/* ---- serialising --------------------------------------------------------------------------- */
+/* ---- serialising --------------------------------------------------------------------- */
 
 /* Elements whose text is the document's own: white space in them is content. */
 static bool mixed(xmlNodePtr n)
@@ -156,7 +156,7 @@ void gw_edition_annotate(xmlDocPtr doc, const gw_edition_info *info)
         xmlSetNsProp(root, ns, BAD_CAST "sha256", BAD_CAST info->sha256);
 }
 
-/* ---- amendments ----------------------------------------------------------------------------- */
+/* ---- amendments ---------------------------------------------------------------------- */
 
 typedef struct amendment {
     char *path;
@@ -745,7 +745,7 @@ static bool apply(gw_ctx *ctx, const amendment *a, xmlDocPtr ed, const char *ed_
     return ok && edition_valid(ctx, ed, a->path);
 }
 
-/* ---- histories ------------------------------------------------------------------------------ */
+/* ---- histories ----------------------------------------------------------------------- */
 
 typedef struct entry {
     char *path;
@@ -1040,8 +1040,7 @@ xmlDocPtr gw_edition_load(gw_ctx *ctx, const char *path, const char *as_of, gw_e
     return ed;
 }
 
-/* ---- the commands -----------------------------------------------------------------------------
- */
+/* ---- the commands -------------------------------------------------------------------- */
 
 static gw_status write_edition(gw_ctx *ctx, xmlDocPtr ed, const char *output_path)
 {
