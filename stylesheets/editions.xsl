@@ -193,6 +193,9 @@
           </tr>
           <xsl:apply-templates select="c:row"/>
         </table>
+        <xsl:if test="not(c:row)">
+          <para before="1ln" indent="{$para-indent}" align="justify" grid="yes">注：两个版本的条文相同。</para>
+        </xsl:if>
         <xsl:if test="c:renumbered or c:followed">
           <para before="1ln" indent="{$para-indent}" align="justify" grid="yes">
             <xsl:text>注：</xsl:text>

@@ -694,6 +694,7 @@ def test_compare_all_keeps_the_unchanged():
     assert all(cell(r, 'old')[:3] in ('第六条', '第七条') for r in marked_rows), marked_rows
     rows = table(compare_pdf(1, 1))
     assert rows == [], 'comparing an edition with itself made rows: %r' % rows
+    assert '注：两个版本的条文相同。' in re.sub(r'\s', '', pdftotext(compare_pdf(1, 1)))
 
 
 def test_compare_pdf_records_both_editions_and_is_deterministic():
