@@ -10,7 +10,7 @@ DESTDIR ?=
 CC ?= cc
 # `make V=1` shows the commands.
 Q := $(if $(V),,@)
-PKGS := libxml-2.0 libxslt pangocairo pangofc fontconfig cairo-pdf cairo-svg cairo-ft freetype2 harfbuzz-subset librsvg-2.0 icu-uc libzip
+PKGS := libxml-2.0 libxslt pangocairo pangofc fontconfig cairo-pdf cairo-svg cairo-ft freetype2 harfbuzz-subset librsvg-2.0 icu-uc libzip libmicrohttpd
 CFLAGS ?= -O2 -g
 WARN := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-deprecated-declarations
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -129,10 +129,11 @@ bench: all
 
 install: gongwen
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/stylesheets $(DESTDIR)$(DATADIR)/schema \
-		$(DESTDIR)$(DATADIR)/fonts $(DESTDIR)$(MANDIR)/man1
+		$(DESTDIR)$(DATADIR)/fonts $(DESTDIR)$(DATADIR)/web $(DESTDIR)$(MANDIR)/man1
 	install -m755 gongwen $(DESTDIR)$(BINDIR)/gongwen
 	install -m644 stylesheets/*.xsl $(DESTDIR)$(DATADIR)/stylesheets/
 	install -m644 schema/*.rng $(DESTDIR)$(DATADIR)/schema/
+	install -m644 web/* $(DESTDIR)$(DATADIR)/web/
 	install -m644 fonts/fonts.conf fonts/SHA256SUMS fonts/README.md $(DESTDIR)$(DATADIR)/fonts/
 	install -m644 $$(sed 's/^[0-9a-f]*  //' fonts/SHA256SUMS | sed 's|^|fonts/|') $(DESTDIR)$(DATADIR)/fonts/
 	install -m644 doc/gongwen.1 $(DESTDIR)$(MANDIR)/man1/gongwen.1

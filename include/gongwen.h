@@ -124,6 +124,16 @@ typedef struct gw_compare_options {
 gw_status gw_compare(gw_ctx *ctx, const char *old_path, const char *new_path,
                      const char *output_path, gw_format format, const gw_compare_options *opts);
 
+/* `gongwen serve`: a page in the browser to write, preview, lint, save and print the sources
+ * of one folder. Runs until SIGINT or SIGTERM. */
+typedef struct gw_serve_options {
+    const char *sources; /* the folder served; NULL: "sources" */
+    const char *bind;    /* an IPv4 address; NULL: 127.0.0.1 (anything else needs a token) */
+    unsigned port;       /* 0: any free port (printed) */
+    const char *token;   /* required of every request when set */
+} gw_serve_options;
+gw_status gw_serve(gw_ctx *ctx, const gw_serve_options *options);
+
 /* Batch builds (`gongwen build`). */
 typedef struct gw_build_options {
     const char *dir;    /* the folder searched, recursively, for *.xml sources and layouts */

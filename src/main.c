@@ -4,6 +4,7 @@
 #include "base.h"
 
 #include <getopt.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@ static const char usage[] =
     "       gongwen apply HISTORY --as-of DATE [-o EDITION.xml]\n"
     "       gongwen render HISTORY --as-of DATE [-o OUTPUT] [render options]\n"
     "       gongwen compare OLD.xml NEW.xml [-o TABLE.pdf] [--all] [--redline] [--pair=MODE]\n"
+    "       gongwen serve [--sources DIR] [--port N] [--bind ADDR] [--token SECRET]\n"
     "       gongwen --help | --version\n"
     "\n"
     "Typesets a Chinese official document (公文) as GB/T 9704-2012 lays it out.\n"
@@ -37,6 +39,8 @@ static const char usage[] =
     "             (or the edition of HISTORY in force on DATE), to -o or standard output\n"
     "  compare    the 修订对照表 of two editions (default: NEW-compare.pdf): a row a\n"
     "             changed unit, deletions struck through, insertions underlined\n"
+    "  serve      a page in the browser to write, preview, check, save and print the\n"
+    "             sources of DIR (default sources/), on 127.0.0.1:8080 unless told\n"
     "\n"
     "options:\n"
     "  -o, --output PATH        where to write; for png and svg, one file per page:\n"
@@ -62,6 +66,10 @@ static const char usage[] =
     "      --as-of DATE         render, layout, apply: the edition of HISTORY (a folder of\n"
     "                           editions and amendments, a manifest, or a source) in force\n"
     "                           on DATE (YYYY-MM-DD)\n"
+    "      --sources DIR        serve: the folder of sources (default sources)\n"
+    "      --port N             serve: the port (default 8080; 0 picks a free one)\n"
+    "      --bind ADDR          serve: the address (default 127.0.0.1; any other needs\n"
+    "                           --token, which every request must then carry)\n"
     "\n"
     "exit status: 0 done, 1 bad input (for lint: warnings), 2 bad usage, 3 system failure\n";
 
@@ -77,6 +85,10 @@ enum {
     OPT_ALL,
     OPT_REDLINE,
     OPT_PAIR,
+    OPT_SOURCES,
+    OPT_PORT,
+    OPT_BIND,
+    OPT_TOKEN
 };
 
 static int fail_usage(const char *msg, const char *arg)
@@ -182,6 +194,24 @@ static int run_text(const char *command, const char *const *files, size_t n_file
         const char *fix = to->in_place ? files[0] : to->fix ? (output ? output : "-") : NULL;
         rc = gw_lint(ctx, files[0], fix);
     }
+    gw_ctx_drop(ctx);
+    return rc;
+}
+
+static int run_serve(gw_serve_options *so, const gw_options *opts)
+{
+    /* SIGINT and SIGTERM end the server: blocked here, before the server's thread starts, so
+     * that only the waiting main thread receives them */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    gw_status st = GW_OK;
+    gw_ctx *ctx = gw_ctx_new(opts, &st);
+    if (!ctx)
+        return st;
+    int rc = gw_serve(ctx, so);
     gw_ctx_drop(ctx);
     return rc;
 }
@@ -305,6 +335,10 @@ int main(int argc, char **argv)
                                              {"all", no_argument, NULL, OPT_ALL},
                                              {"redline", no_argument, NULL, OPT_REDLINE},
                                              {"pair", required_argument, NULL, OPT_PAIR},
+                                             {"sources", required_argument, NULL, OPT_SOURCES},
+                                             {"port", required_argument, NULL, OPT_PORT},
+                                             {"bind", required_argument, NULL, OPT_BIND},
+                                             {"token", required_argument, NULL, OPT_TOKEN},
                                              {"help", no_argument, NULL, 'h'},
                                              {"version", no_argument, NULL, 'V'},
                                              {NULL, 0, NULL, 0}};
@@ -315,6 +349,8 @@ int main(int argc, char **argv)
     gw_build_options build = {0};
     bool build_only = false; /* -j or --shard given */
     text_options text = {0};
+    gw_serve_options serve = {.port = 8080};
+    bool serve_only = false; /* --sources, --port, --bind or --token given */
     bool text_only = false; /* --report, --fix or --in-place given */
     const char *as_of = NULL;
     gw_compare_options compare = {0};
@@ -366,6 +402,26 @@ int main(int argc, char **argv)
             if (!parse_shard(optarg, &build.shard, &build.n_shards))
                 rc = fail_usage("a shard is K/N with 1 <= K <= N", optarg);
             build_only = true;
+            break;
+        case OPT_SOURCES:
+            serve.sources = optarg;
+            serve_only = true;
+            break;
+        case OPT_PORT: {
+            long port = strtol(optarg, &end, 10);
+            if (end == optarg || *end || port < 0 || port > 65535)
+                rc = fail_usage("a port lies between 0 and 65535", optarg);
+            serve.port = (unsigned)port;
+            serve_only = true;
+            break;
+        }
+        case OPT_BIND:
+            serve.bind = optarg;
+            serve_only = true;
+            break;
+        case OPT_TOKEN:
+            serve.token = optarg;
+            serve_only = true;
             break;
         case OPT_REPORT:
             text.report = text_only = true;
@@ -429,6 +485,11 @@ int main(int argc, char **argv)
                            &build, &opts);
         } else if (build_only) {
             rc = fail_usage("-j and --shard apply to build only", NULL);
+        } else if (strcmp(argv[optind], "serve") == 0) {
+            rc = optind + 1 < argc ? fail_usage("serve takes no files; see --sources", NULL)
+                                   : run_serve(&serve, &opts);
+        } else if (serve_only) {
+            rc = fail_usage("--sources, --port, --bind and --token apply to serve only", NULL);
         } else if (strcmp(argv[optind], "import") == 0 || strcmp(argv[optind], "lint") == 0) {
             rc = run_text(argv[optind], (const char *const *)argv + optind + 1,
                           (size_t)(argc - optind - 1), output, &text, &opts);
