@@ -21,12 +21,15 @@ OBJS := $(SRCS:src/%.c=build/%.o)
 ASAN_OBJS := $(SRCS:src/%.c=build/asan/%.o)
 SOURCES := $(wildcard sources/*.xml)
 PDFS := $(SOURCES:sources/%.xml=out/%.pdf)
+# A regulation's history (a folder with history.xml): its latest edition, out/NAME.pdf.
+HISTORIES := $(patsubst sources/%/,%,$(dir $(wildcard sources/*/history.xml)))
+HISTORY_PDFS := $(HISTORIES:%=out/%.pdf)
 DATA := $(wildcard stylesheets/*.xsl schema/*.rng) fonts/fonts.conf
 
 .PHONY: all deps fonts check check-asan check-valgrind bench fuzz install uninstall clean format ofd-reader
 .DELETE_ON_ERROR:
 
-all: deps fonts gongwen $(PDFS)
+all: deps fonts gongwen $(PDFS) $(HISTORY_PDFS)
 
 # Debian packages: installed when root, otherwise the exact command is printed.
 deps:
@@ -62,6 +65,11 @@ out:
 out/%.pdf: sources/%.xml gongwen $(DATA) fonts/.verified | out
 	@echo "  RENDER  $@"
 	$(Q)./gongwen render $< -o $@
+
+.SECONDEXPANSION:
+$(HISTORY_PDFS): out/%.pdf: $$(wildcard sources/$$*/*.xml) gongwen $(DATA) fonts/.verified | out
+	@echo "  RENDER  $@"
+	$(Q)./gongwen render sources/$* -o $@
 
 fonts/.verified: fonts
 
