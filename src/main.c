@@ -306,7 +306,9 @@ static int run(const char *command, const char *const *files, size_t n_files, co
                 rc = st;
         }
     } else if (strcmp(command, "layout") == 0) {
-        rc = gw_layout_write_as_of(ctx, files[0], as_of, output);
+        /* "-o -" is standard output, as for import and lint */
+        rc = gw_layout_write_as_of(ctx, files[0], as_of,
+                                   output && strcmp(output, "-") == 0 ? NULL : output);
     } else {
         char *path = output  ? gw_xstrdup(output)
                      : as_of ? default_edition_output(files[0], as_of, ext)

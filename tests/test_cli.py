@@ -125,3 +125,11 @@ def test_missing_source_among_several_validates_the_rest():
     assert rc in (1, 3), show(rc, out, err)
     assert err.startswith('missing.xml: error: '), show(rc, out, err)
     assert 'good.xml' not in err, show(rc, out, err)
+
+
+def test_layout_dash_is_standard_output():
+    """`-o -` writes the layout to standard output, not to a file named "-"."""
+    d = tmpdir()
+    rc, out, err = gongwen('layout', SEED, '-o', '-', cwd=d)
+    assert rc == 0 and out.startswith('<?xml') and '<layout' in out, show(rc, out, err)
+    assert not os.path.exists(os.path.join(d, '-')), 'a file named "-" was written'
