@@ -245,3 +245,33 @@ gw_status gw_write_bytes(gw_ctx *ctx, const char *path, const char *data, size_t
     }
     return gw_atomic_commit(ctx, a);
 }
+
+char *gw_read_file(gw_ctx *ctx, const char *path, size_t max, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        gw_error(ctx, (gw_pos){path, 0}, "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    gw_buf b = {0};
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (b.len + n > max) {
+            gw_error(ctx, (gw_pos){path, 0}, "larger than %zu MB; refusing to read it", max >> 20);
+            fclose(f);
+            gw_buf_free(&b);
+            return NULL;
+        }
+        gw_buf_add(&b, chunk, n);
+    }
+    bool bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        gw_error(ctx, (gw_pos){path, 0}, "cannot read: %s", strerror(errno));
+        gw_buf_free(&b);
+        return NULL;
+    }
+    *len = b.len;
+    return b.data ? b.data : gw_xstrdup("");
+}

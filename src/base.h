@@ -69,6 +69,10 @@ const char *gw_atomic_tmp_path(const gw_atomic *a);
 gw_status gw_atomic_commit(gw_ctx *ctx, gw_atomic *a);
 void gw_atomic_drop(gw_atomic *a); /* abandons: removes the temporary file */
 
+/* A whole file, NUL-terminated (*len excludes the NUL); NULL after reporting when it cannot be
+ * read or is larger than max bytes. */
+char *gw_read_file(gw_ctx *ctx, const char *path, size_t max, size_t *len);
+
 /* Writes bytes to path atomically, or to standard output for "-". */
 gw_status gw_write_bytes(gw_ctx *ctx, const char *path, const char *data, size_t len);
 

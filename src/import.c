@@ -400,39 +400,6 @@ static void report(gw_text *t, int line, const char *what, const char *fmt, ...)
     gw_buf_adds(&t->report, "\n");
 }
 
-static char *read_all(gw_ctx *ctx, const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        gw_error(ctx, (gw_pos){path, 0}, "cannot read: %s", strerror(errno));
-        return NULL;
-    }
-    gw_buf b = {0};
-    char chunk[65536];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (b.len + got > MAX_TEXT_BYTES) {
-            gw_error(ctx, (gw_pos){path, 0}, "larger than %u MB: not one document",
-                     MAX_TEXT_BYTES >> 20);
-            fclose(f);
-            gw_buf_free(&b);
-            return NULL;
-        }
-        gw_buf_add(&b, chunk, got);
-    }
-    bool bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        gw_error(ctx, (gw_pos){path, 0}, "cannot read: %s", strerror(errno));
-        gw_buf_free(&b);
-        return NULL;
-    }
-    if (!b.data)
-        gw_buf_add(&b, "", 0);
-    *len = b.len;
-    return b.data;
-}
-
 static char *convert(const char *from, const char *in, size_t len, size_t *bad_at)
 {
     iconv_t cd = iconv_open("UTF-8", from);
@@ -2274,7 +2241,7 @@ gw_text *gw_text_parse(gw_ctx *ctx, const char *name, const char *data, size_t l
 gw_text *gw_text_new(gw_ctx *ctx, const char *path, bool verbose)
 {
     size_t len = 0;
-    char *raw = read_all(ctx, path, &len);
+    char *raw = gw_read_file(ctx, path, MAX_TEXT_BYTES, &len);
     if (!raw)
         return NULL;
     gw_text *t = gw_text_parse(ctx, path, raw, len, verbose);

@@ -76,41 +76,10 @@ static xmlParserInputPtr refuse_external_entity(const char *url, const char *id,
 /* Larger inputs are refused before parsing: no document comes near this size. */
 #define MAX_INPUT_BYTES (256L * 1024 * 1024)
 
-static char *read_file(gw_ctx *ctx, const char *path, size_t *size)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        gw_error(ctx, (gw_pos){path, 0}, "cannot open: %s", strerror(errno));
-        return NULL;
-    }
-    gw_buf b = {0};
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (b.len + n > MAX_INPUT_BYTES) {
-            gw_error(ctx, (gw_pos){path, 0}, "larger than %ld MB; refusing to read it",
-                     MAX_INPUT_BYTES >> 20);
-            fclose(f);
-            gw_buf_free(&b);
-            return NULL;
-        }
-        gw_buf_add(&b, chunk, n);
-    }
-    bool bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        gw_error(ctx, (gw_pos){path, 0}, "cannot read: %s", strerror(errno));
-        gw_buf_free(&b);
-        return NULL;
-    }
-    *size = b.len;
-    return b.data ? b.data : gw_xstrdup("");
-}
-
 xmlDocPtr gw_xml_read(gw_ctx *ctx, const char *path)
 {
     size_t size = 0;
-    char *data = read_file(ctx, path, &size);
+    char *data = gw_read_file(ctx, path, MAX_INPUT_BYTES, &size);
     if (!data)
         return NULL;
     xmlDocPtr doc = gw_xml_read_memory(ctx, data, size, path);
