@@ -66,29 +66,7 @@ if [ -f ../shared/seeds/000_c837b8b0243ff83c.txt ]; then
     lint=$(i=0; while [ $i -lt "$RUNS" ]; do ms sh -c "./gongwen lint $seed 2>/dev/null || true"; i=$((i + 1)); done | median)
     echo "import of the seed's text: ${imp} ms; lint: ${lint} ms (medians of $RUNS)"
 fi
-python3 - "$tmp" <<'PY'
-import os, sys
-digits = '零一二三四五六七八九'
-def cn(n):
-    s = ''
-    for value, unit in ((10000, '万'), (1000, '千'), (100, '百'), (10, '十'), (1, '')):
-        d, n = divmod(n, value)
-        if d:
-            s += digits[d] + unit
-        elif s and n and not s.endswith('零'):
-            s += '零'
-    return s
-body = '为了规范管理工作，明确各方责任，根据有关法律法规的规定，结合本地实际，制定本条的具体要求。' * 2
-lines = ['某某市人民政府文件', '某政发〔2024〕7号', '某某市人民政府关于印发管理办法的通知']
-size, n = 0, 0
-while size < 5 * 1024 * 1024:
-    n += 1
-    lines.append('第%s条　%s' % (cn(n), body))
-    size += len(lines[-1].encode())
-lines += ['某某市人民政府', '2024年3月5日']
-with open(os.path.join(sys.argv[1], 'big.txt'), 'w', encoding='utf-8') as f:
-    f.write('\n'.join(lines) + '\n')
-PY
+python3 tools/big-text.py "$tmp/big.txt" >/dev/null
 s=$(date +%s%N)
 peak=$(/usr/bin/time -f %M ./gongwen import "$tmp/big.txt" -o "$tmp/big-imported.xml" 2>&1 >/dev/null | tail -1)
 e=$(date +%s%N)
