@@ -21,359 +21,6 @@
 
 #define MAX_TEXT_BYTES (64u << 20)
 
-/* ---- code points ---------------------------------------------------------------------- */
-
-static bool is_blank(gunichar c)
-{
-    return c == ' ' || c == '\t' || c == 0x3000 || c == 0xA0 || (c >= 0x2000 && c <= 0x200B) ||
-           c == 0xFEFF;
-}
-
-bool gw_is_cjk(gunichar c)
-{
-    return (c >= 0x3400 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) ||
-           (c >= 0x20000 && c <= 0x3FFFF) || c == 0x3007;
-}
-
-static int arabic_digit(gunichar c)
-{
-    if (c >= '0' && c <= '9')
-        return (int)(c - '0');
-    if (c >= 0xFF10 && c <= 0xFF19)
-        return (int)(c - 0xFF10);
-    return -1;
-}
-
-/* A digit of a year written digit by digit: 二〇〇四, also with ○, 零 or the letter O. */
-static int year_digit(gunichar c)
-{
-    static const gunichar cn[] = {0x3007, 0x4E00, 0x4E8C, 0x4E09, 0x56DB,
-                                  0x4E94, 0x516D, 0x4E03, 0x516B, 0x4E5D};
-    int d = arabic_digit(c);
-    if (d >= 0)
-        return d;
-    if (c == 0x25CB || c == 0x96F6 || c == 'O' || c == 0xFF2F || c == 0x25EF)
-        return 0;
-    for (int i = 0; i < 10; i++)
-        if (cn[i] == c)
-            return i;
-    return -1;
-}
-
-static int cn_digit(gunichar c)
-{
-    if (c == 0x3007 || c == 0x96F6 || c == 0x25CB)
-        return 0;
-    if (c == 0x4E24) /* 两 */
-        return 2;
-    int d = year_digit(c);
-    return (d > 0 && arabic_digit(c) < 0 && c != 'O' && c != 0xFF2F) ? d : -1;
-}
-
-/* A Chinese numeral: 三, 十二, 二十一, 一百零五. Two digits in a row (一九) are not one. */
-static bool parse_cn(const gunichar *s, size_t n, size_t *len, long *value)
-{
-    long total = 0, digit = -1;
-    size_t i = 0;
-    bool any = false;
-    for (; i < n; i++) {
-        int d = cn_digit(s[i]);
-        long unit = s[i] == 0x5341 ? 10 : s[i] == 0x767E ? 100 : s[i] == 0x5343 ? 1000 : 0;
-        if (d >= 0) {
-            if (digit > 0)
-                return false;
-            digit = d;
-        } else if (unit) {
-            if (digit == 0)
-                return false;
-            total += (digit < 0 ? 1 : digit) * unit;
-            digit = -1;
-        } else if (s[i] == 0x4E07 /* 万 */ && (total > 0 || digit > 0) && total < 10000) {
-            total = (total + (digit > 0 ? digit : 0)) * 10000;
-            digit = -1;
-        } else {
-            break;
-        }
-        any = true;
-    }
-    if (!any || (digit == 0 && i == 1))
-        return false;
-    if (digit > 0)
-        total += digit;
-    if (total <= 0)
-        return false;
-    *len = i;
-    *value = total;
-    return true;
-}
-
-static bool parse_arabic(const gunichar *s, size_t n, size_t *len, long *value)
-{
-    size_t i = 0;
-    long v = 0;
-    while (i < n && arabic_digit(s[i]) >= 0 && i < 9)
-        v = v * 10 + arabic_digit(s[i++]);
-    if (i == 0)
-        return false;
-    *len = i;
-    *value = v;
-    return true;
-}
-
-static size_t skip_blanks(const gunichar *s, size_t n, size_t i)
-{
-    while (i < n && is_blank(s[i]))
-        i++;
-    return i;
-}
-
-static bool is_open_paren(gunichar c)
-{
-    return c == 0xFF08 || c == '(';
-}
-
-static bool is_close_paren(gunichar c)
-{
-    return c == 0xFF09 || c == ')';
-}
-
-/* Reads a typed number at the start of a paragraph. */
-static gw_mark parse_mark(const gunichar *s, size_t n)
-{
-    gw_mark m = {0};
-    size_t len = 0;
-    long v = 0;
-    if (n >= 3 && s[0] == 0x7B2C /* 第 */) {
-        if (parse_cn(s + 1, n - 1, &len, &v) || parse_arabic(s + 1, n - 1, &len, &v)) {
-            gunichar u = 1 + len < n ? s[1 + len] : 0;
-            gw_mark_kind k = u == 0x7AE0   ? GW_MARK_CHAPTER
-                             : u == 0x8282 ? GW_MARK_SECTION
-                             : u == 0x6761 ? GW_MARK_ARTICLE
-                                           : GW_MARK_NONE;
-            if (k != GW_MARK_NONE) {
-                m.kind = k;
-                m.value = v;
-                m.len = skip_blanks(s, n, len + 2);
-            }
-        }
-        return m;
-    }
-    if (n >= 3 && is_open_paren(s[0])) {
-        bool cn = parse_cn(s + 1, n - 1, &len, &v);
-        if (!cn && !(parse_arabic(s + 1, n - 1, &len, &v) && v < 100))
-            return m;
-        if (1 + len >= n || !is_close_paren(s[1 + len]))
-            return m;
-        m.kind = cn ? GW_MARK_PCN : GW_MARK_PNUM;
-        m.value = v;
-        m.halfwidth = s[0] == '(' || s[1 + len] == ')';
-        m.len = skip_blanks(s, n, len + 2);
-        return m;
-    }
-    if (parse_cn(s, n, &len, &v)) {
-        if (len < n && s[len] == 0x3001 /* 、 */) {
-            m.kind = GW_MARK_CN;
-            m.value = v;
-            m.len = skip_blanks(s, n, len + 1);
-        }
-        return m;
-    }
-    if (parse_arabic(s, n, &len, &v) && v < 1000 && len < n &&
-        (s[len] == '.' || s[len] == 0xFF0E || s[len] == 0x3001) &&
-        !(len + 1 < n && arabic_digit(s[len + 1]) >= 0)) {
-        m.kind = GW_MARK_NUM;
-        m.value = v;
-        m.halfwidth = s[len] == '.';
-        m.len = skip_blanks(s, n, len + 1);
-    }
-    return m;
-}
-
-gw_mark gw_parse_mark(const gunichar *s, size_t n)
-{
-    return parse_mark(s, n);
-}
-
-static bool is_terminal(gunichar c)
-{
-    static const gunichar t[] = {0x3002, 0xFF01, 0xFF1F, 0xFF1B, 0xFF1A, 0x2026, 0x201D,
-                                 0x2019, 0xFF09, 0x300D, 0x300F, 0x300B, 0x3011, '.',
-                                 '!',    '?',    ';',    ':',    ')'};
-    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
-        if (c == t[i])
-            return true;
-    return false;
-}
-
-static bool has_char(const gunichar *s, size_t n, gunichar c)
-{
-    for (size_t i = 0; i < n; i++)
-        if (s[i] == c)
-            return true;
-    return false;
-}
-
-static bool starts_with(const gunichar *s, size_t n, const char *utf8)
-{
-    glong m = 0;
-    gunichar *p = g_utf8_to_ucs4_fast(utf8, -1, &m);
-    bool r = (size_t)m <= n && memcmp(s, p, (size_t)m * sizeof *p) == 0;
-    g_free(p);
-    return r;
-}
-
-static bool ends_with(const gunichar *s, size_t n, const char *utf8)
-{
-    glong m = 0;
-    gunichar *p = g_utf8_to_ucs4_fast(utf8, -1, &m);
-    bool r = (size_t)m <= n && memcmp(s + n - (size_t)m, p, (size_t)m * sizeof *p) == 0;
-    g_free(p);
-    return r;
-}
-
-char *gw_ustr_utf8(const gunichar *s, size_t n)
-{
-    gchar *g = g_ucs4_to_utf8(s, (glong)n, NULL, NULL, NULL);
-    char *r = gw_xstrdup(g ? g : "");
-    g_free(g);
-    return r;
-}
-
-/* ---- dates and document numbers --------------------------------------------------------- */
-
-/* A small number for a month or a day: 12, １２, 十二, 三十一. */
-static bool parse_small(const gunichar *s, size_t n, size_t *i, int *v, bool *arabic)
-{
-    size_t len = 0;
-    long x = 0;
-    if (parse_arabic(s + *i, n - *i, &len, &x)) {
-        *arabic = true;
-    } else if (parse_cn(s + *i, n - *i, &len, &x)) {
-        *arabic = false;
-    } else {
-        return false;
-    }
-    *i += len;
-    *v = (int)x;
-    return true;
-}
-
-/* A whole line that is a date: 2020年12月31日, 二〇〇四年十一月四日 (the letter O for 〇 too). */
-bool gw_parse_date(const gunichar *s, size_t n, int *y, int *m, int *d, bool *arabic)
-{
-    size_t i = skip_blanks(s, n, 0);
-    int year = 0, digits = 0;
-    bool all_arabic = true;
-    while (i < n && year_digit(s[i]) >= 0 && digits < 4) {
-        if (arabic_digit(s[i]) < 0)
-            all_arabic = false;
-        year = year * 10 + year_digit(s[i++]);
-        digits++;
-    }
-    if (digits != 4 || i >= n || s[i] != 0x5E74 /* 年 */)
-        return false;
-    i = skip_blanks(s, n, i + 1);
-    bool a1 = false, a2 = false;
-    int month = 0, day = 0;
-    if (!parse_small(s, n, &i, &month, &a1) || i >= n || s[i] != 0x6708 /* 月 */)
-        return false;
-    i = skip_blanks(s, n, i + 1);
-    if (!parse_small(s, n, &i, &day, &a2) || i >= n || s[i] != 0x65E5 /* 日 */)
-        return false;
-    i = skip_blanks(s, n, i + 1);
-    static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (i != n || month < 1 || month > 12 || day < 1 || day > days[month - 1] || year < 1000 ||
-        year > 2999)
-        return false;
-    bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    if (month == 2 && day == 29 && !leap)
-        return false;
-    *y = year;
-    *m = month;
-    *d = day;
-    *arabic = all_arabic && a1 && a2;
-    return true;
-}
-
-static bool is_open_bracket(gunichar c)
-{
-    return c == 0x3014 || c == 0xFF08 || c == '(' || c == '[' || c == 0xFF3B || c == 0x3010 ||
-           c == 0x3016;
-}
-
-static bool is_close_bracket(gunichar c)
-{
-    return c == 0x3015 || c == 0xFF09 || c == ')' || c == ']' || c == 0xFF3D || c == 0x3011 ||
-           c == 0x3017;
-}
-
-typedef struct docnum {
-    size_t code_len; /* the code is s[0, code_len) */
-    long year;
-    int year_digits;
-    size_t seq_at, seq_len; /* as typed, perhaps with padding zeros */
-    size_t signer_at;       /* 签发人 on the same line: the names start here (0: none) */
-    gunichar open, close;
-    bool order; /* 第N号 */
-} docnum;
-
-static bool is_signer_label(const gunichar *s, size_t n, size_t i)
-{
-    return i + 4 <= n && starts_with(s + i, n - i, "签发人") &&
-           (s[i + 3] == 0xFF1A || s[i + 3] == ':');
-}
-
-/* 代字〔年份〕序号号, with any brackets; 签发人：… may follow on the line. */
-static bool parse_docnum(const gunichar *s, size_t n, docnum *dn)
-{
-    memset(dn, 0, sizeof *dn);
-    size_t i = 0;
-    if (n >= 3 && s[0] == 0x7B2C /* 第 */) {
-        size_t len = 0;
-        long v = 0;
-        if (parse_arabic(s + 1, n - 1, &len, &v) && 1 + len + 1 == n && s[1 + len] == 0x53F7) {
-            dn->order = true;
-            dn->seq_at = 1;
-            dn->seq_len = len;
-            return true;
-        }
-        return false;
-    }
-    while (i < n && !is_open_bracket(s[i])) {
-        if (!gw_is_cjk(s[i]) && !g_unichar_isalnum(s[i]))
-            return false;
-        i++;
-    }
-    if (i == 0 || i > 20 || i >= n)
-        return false;
-    dn->code_len = i;
-    dn->open = s[i++];
-    size_t len = 0;
-    if (!parse_arabic(s + i, n - i, &len, &dn->year) || (len != 4 && len != 2) ||
-        (len == 4 && (dn->year < 1000 || dn->year > 2999)))
-        return false;
-    dn->year_digits = (int)len;
-    i += len;
-    if (i >= n || !is_close_bracket(s[i]))
-        return false;
-    dn->close = s[i++];
-    long seq = 0;
-    if (!parse_arabic(s + i, n - i, &len, &seq) || seq <= 0 || len > 6)
-        return false;
-    dn->seq_at = i;
-    dn->seq_len = len;
-    i += len;
-    if (i >= n || s[i] != 0x53F7 /* 号 */)
-        return false;
-    i = skip_blanks(s, n, i + 1);
-    if (i == n)
-        return true;
-    if (!is_signer_label(s, n, i))
-        return false;
-    dn->signer_at = skip_blanks(s, n, i + 4);
-    return dn->signer_at < n;
-}
-
 /* ---- reading and decoding --------------------------------------------------------------- */
 
 static void report(gw_text *t, int line, const char *what, const char *fmt, ...)
@@ -488,24 +135,24 @@ static bool is_page_number(const gunichar *s, size_t n)
     size_t i = 0;
     bool digits = false, page = false;
     if (i < n && s[i] == 0x7B2C) {
-        i = skip_blanks(s, n, i + 1);
+        i = gw_skip_blanks(s, n, i + 1);
         page = true;
     }
-    while (i < n && (is_blank(s[i]) || s[i] == '-' || s[i] == 0x2014 || s[i] == 0x2013 ||
+    while (i < n && (gw_is_blank(s[i]) || s[i] == '-' || s[i] == 0x2014 || s[i] == 0x2013 ||
                      s[i] == 0xFF0D || s[i] == '~'))
         i++;
-    while (i < n && arabic_digit(s[i]) >= 0) {
+    while (i < n && gw_arabic_digit(s[i]) >= 0) {
         digits = true;
         i++;
     }
     if (page) {
-        i = skip_blanks(s, n, i);
+        i = gw_skip_blanks(s, n, i);
         if (i < n && s[i] == 0x9875 /* 页 */)
             i++;
         else
             return false;
     }
-    while (i < n && (is_blank(s[i]) || s[i] == '-' || s[i] == 0x2014 || s[i] == 0x2013 ||
+    while (i < n && (gw_is_blank(s[i]) || s[i] == '-' || s[i] == 0x2014 || s[i] == 0x2013 ||
                      s[i] == 0xFF0D || s[i] == '~'))
         i++;
     return digits && i == n && n <= 16;
@@ -520,7 +167,7 @@ static size_t drop_entities(gunichar *s, size_t n)
         bool hit = false;
         for (size_t e = 0; e < sizeof ents / sizeof ents[0] && s[i] == '&'; e++) {
             size_t m = strlen(ents[e]);
-            if (starts_with(s + i, n - i, ents[e])) {
+            if (gw_starts_with(s + i, n - i, ents[e])) {
                 i += m;
                 hit = true;
                 break;
@@ -569,11 +216,11 @@ static bool split_lines(gw_ctx *ctx, gw_text *t, const char *text)
             }
         }
         size_t a = 0;
-        while (a < len && is_blank(s[a]) && s[a] != '\t')
+        while (a < len && gw_is_blank(s[a]) && s[a] != '\t')
             a++;
-        while (len > a && is_blank(s[len - 1]))
+        while (len > a && gw_is_blank(s[len - 1]))
             len--;
-        bool tabbed = has_char(s + a, len - a, '\t');
+        bool tabbed = gw_has_char(s + a, len - a, '\t');
         if (!tabbed) {
             size_t before = len - a;
             size_t after = drop_entities(s + a, len - a);
@@ -581,7 +228,7 @@ static bool split_lines(gw_ctx *ctx, gw_text *t, const char *text)
                 report(t, no, "normalised",
                        "dropped an HTML entity (&sp; or &nbsp;) left by a web page");
                 len = a + after;
-                while (len > a && is_blank(s[len - 1]))
+                while (len > a && gw_is_blank(s[len - 1]))
                     len--;
             }
         }
@@ -662,10 +309,10 @@ static const char *title_kind(const gunichar *s, size_t n)
     if (n > 1 && (s[n - 1] == 0x3002 || s[n - 1] == '.'))
         n--;
     for (size_t i = n; i > 0 && m < 8; i--)
-        if (!is_blank(s[i - 1]))
+        if (!gw_is_blank(s[i - 1]))
             tail[7 - m++] = s[i - 1];
     for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
-        if (ends_with(tail + 8 - m, m, kinds[k]))
+        if (gw_ends_with(tail + 8 - m, m, kinds[k]))
             return kinds[k];
     return NULL;
 }
@@ -686,12 +333,12 @@ static bool title_like(const gw_line *l, size_t max_chars)
     /* a title that ends with a stop is still a title (lint reports the stop) */
     if (n > 1 && (s[n - 1] == 0x3002 || s[n - 1] == '.'))
         n--;
-    if (l->role != GW_LINE_TEXT || n == 0 || n > max_chars || has_char(s, n, '\t'))
+    if (l->role != GW_LINE_TEXT || n == 0 || n > max_chars || gw_has_char(s, n, '\t'))
         return false;
-    if (has_char(s, n, 0x3002) || has_char(s, n, 0xFF1A) || has_char(s, n, ':') ||
-        has_char(s, n, 0xFF1B))
+    if (gw_has_char(s, n, 0x3002) || gw_has_char(s, n, 0xFF1A) || gw_has_char(s, n, ':') ||
+        gw_has_char(s, n, 0xFF1B))
         return false;
-    if (parse_mark(s, n).kind != GW_MARK_NONE)
+    if (gw_parse_mark(s, n).kind != GW_MARK_NONE)
         return false;
     int y, m, d;
     bool a;
@@ -705,8 +352,9 @@ static bool addressee_like(const gw_line *l)
     size_t n = l->text.n;
     if (l->role != GW_LINE_TEXT || n < 3 || (s[n - 1] != 0xFF1A && s[n - 1] != ':'))
         return false;
-    if (has_char(s, n - 1, 0x3002) || has_char(s, n - 1, 0xFF1B) || has_char(s, n - 1, 0xFF1A) ||
-        has_char(s, n, '\t') || parse_mark(s, n).kind != GW_MARK_NONE)
+    if (gw_has_char(s, n - 1, 0x3002) || gw_has_char(s, n - 1, 0xFF1B) ||
+        gw_has_char(s, n - 1, 0xFF1A) || gw_has_char(s, n, '\t') ||
+        gw_parse_mark(s, n).kind != GW_MARK_NONE)
         return false;
     static const char *const not_organs[] = {"如下", "附件", "附：", "注：", "说明", "现将"};
     for (size_t k = 0; k < sizeof not_organs / sizeof not_organs[0]; k++) {
@@ -731,13 +379,13 @@ static bool addressee_without_colon(const gw_line *l, const gw_line *next)
     const gunichar *s = l->text.s;
     size_t n = l->text.n;
     if (l->role != GW_LINE_TEXT || !next || next->text.n < 20 || n < 2 || n > 100 ||
-        !gw_is_cjk(s[n - 1]) || parse_mark(s, n).kind != GW_MARK_NONE)
+        !gw_is_cjk(s[n - 1]) || gw_parse_mark(s, n).kind != GW_MARK_NONE)
         return false;
     for (size_t i = 0; i < n; i++)
-        if (is_terminal(s[i]) || s[i] == '\t')
+        if (gw_is_terminal(s[i]) || s[i] == '\t')
             return false;
     for (size_t k = 0; k < sizeof organ_ends / sizeof organ_ends[0]; k++)
-        if (ends_with(s, n, organ_ends[k]))
+        if (gw_ends_with(s, n, organ_ends[k]))
             return true;
     return false;
 }
@@ -749,10 +397,10 @@ static int attendance_kind(const gw_line *l)
     const gunichar *s = l->text.s;
     size_t n = l->text.n;
     if (l->role != GW_LINE_TEXT || n < 4 || (s[2] != 0xFF1A && s[2] != ':') ||
-        has_char(s, n, '\t') || skip_blanks(s, n, 3) == n)
+        gw_has_char(s, n, '\t') || gw_skip_blanks(s, n, 3) == n)
         return -1;
     for (int k = 0; k < 3; k++)
-        if (starts_with(s, n, labels[k]))
+        if (gw_starts_with(s, n, labels[k]))
             return k;
     return -1;
 }
@@ -769,12 +417,12 @@ static bool signature_like(const gw_line *l)
 {
     const gunichar *s = l->text.s;
     size_t n = l->text.n;
-    if (l->role != GW_LINE_TEXT || n == 0 || n > 40 || has_char(s, n, '\t'))
+    if (l->role != GW_LINE_TEXT || n == 0 || n > 40 || gw_has_char(s, n, '\t'))
         return false;
     for (size_t i = 0; i < n; i++)
-        if (is_terminal(s[i]) || s[i] == 0xFF0C || s[i] == 0x3001 || s[i] == ',')
+        if (gw_is_terminal(s[i]) || s[i] == 0xFF0C || s[i] == 0x3001 || s[i] == ',')
             return false;
-    return parse_mark(s, n).kind == GW_MARK_NONE && count_cjk(s, n) >= 2;
+    return gw_parse_mark(s, n).kind == GW_MARK_NONE && count_cjk(s, n) >= 2;
 }
 
 /* 附件 / 附件2 / 附件：name / 附： alone above an attachment. Sets *title_at when the title
@@ -792,23 +440,23 @@ static bool att_label(const gw_line *l, size_t *title_at, bool *enclosed, long *
         *enclosed = true;
         return true;
     }
-    if (!starts_with(s, n, "附件"))
+    if (!gw_starts_with(s, n, "附件"))
         return false;
-    i = skip_blanks(s, n, 2);
+    i = gw_skip_blanks(s, n, 2);
     size_t len = 0;
     long v = 0;
-    if (parse_arabic(s + i, n - i, &len, &v)) {
+    if (gw_parse_arabic(s + i, n - i, &len, &v)) {
         *number = v;
-        i = skip_blanks(s, n, i + len);
+        i = gw_skip_blanks(s, n, i + len);
     }
     if (i == n)
         return true;
     if (s[i] == 0xFF1A || s[i] == ':') {
         /* 附件：name is the 附件说明 when it stands before the signature; after it, a label */
-        size_t j = skip_blanks(s, n, i + 1);
+        size_t j = gw_skip_blanks(s, n, i + 1);
         if (j == n)
             return true;
-        if (parse_mark(s + j, n - j).kind == GW_MARK_NUM)
+        if (gw_parse_mark(s + j, n - j).kind == GW_MARK_NUM)
             return false;
         *title_at = j;
         return true;
@@ -877,12 +525,12 @@ static bool continues(rec *r, size_t j, size_t k)
     const gw_line *a = L(r, j), *b = L(r, k);
     if (b->role != GW_LINE_TEXT || a->role != GW_LINE_TEXT)
         return false;
-    if (has_char(a->text.s, a->text.n, '\t') || has_char(b->text.s, b->text.n, '\t'))
+    if (gw_has_char(a->text.s, a->text.n, '\t') || gw_has_char(b->text.s, b->text.n, '\t'))
         return false;
-    gw_mark mb = parse_mark(b->text.s, b->text.n);
+    gw_mark mb = gw_parse_mark(b->text.s, b->text.n);
     if (mb.kind != GW_MARK_NONE || is_date_line(b))
         return false;
-    gw_mark ma = parse_mark(a->text.s, a->text.n);
+    gw_mark ma = gw_parse_mark(a->text.s, a->text.n);
     if (ma.kind == GW_MARK_CHAPTER || ma.kind == GW_MARK_SECTION)
         return false;
     const gunichar *s = a->text.s;
@@ -892,7 +540,7 @@ static bool continues(rec *r, size_t j, size_t k)
         return false;
     if (r->blank_mode && !b->blank_before)
         return true;
-    return !is_terminal(s[n - 1]) && n >= 15;
+    return !gw_is_terminal(s[n - 1]) && n >= 15;
 }
 
 static size_t collect_paras(rec *r, size_t a, size_t b, para **out)
@@ -908,7 +556,7 @@ static size_t collect_paras(rec *r, size_t a, size_t b, para **out)
         para *p = GW_PUSH(ps, np, cap);
         memset(p, 0, sizeof *p);
         p->first = i;
-        if (has_char(l->text.s, l->text.n, '\t')) {
+        if (gw_has_char(l->text.s, l->text.n, '\t')) {
             l->role = GW_LINE_ROW;
             p->row = true;
             p->s = gw_xmalloc(l->text.n * sizeof *p->s);
@@ -931,7 +579,7 @@ static size_t collect_paras(rec *r, size_t a, size_t b, para **out)
             report(r->t, L(r, i)->no, "normalised",
                    "lines %d to %d joined into one paragraph (a line ended mid-sentence)",
                    L(r, i)->no, L(r, j)->no);
-        p->mark = parse_mark(p->s, p->n);
+        p->mark = gw_parse_mark(p->s, p->n);
         l->mark = p->mark;
         i = j + 1;
     }
@@ -959,8 +607,8 @@ static size_t row_cells(const gunichar *s, size_t n, size_t *at, size_t *len, si
         size_t b = a;
         while (b < n && s[b] != '\t')
             b++;
-        size_t x = skip_blanks(s, b, a), y = b;
-        while (y > x && is_blank(s[y - 1]))
+        size_t x = gw_skip_blanks(s, b, a), y = b;
+        while (y > x && gw_is_blank(s[y - 1]))
             y--;
         at[k] = x;
         len[k++] = y - x;
@@ -1108,7 +756,7 @@ static bool build_articles(rec *r, xmlNodePtr parent, para *ps, size_t np, bool 
             gunichar *h = gw_xmalloc((rn ? rn : 1) * sizeof *h);
             size_t hn = 0;
             for (size_t k = 0; k < rn; k++)
-                if (!is_blank(rest[k]))
+                if (!gw_is_blank(rest[k]))
                     h[hn++] = rest[k];
             if (hn != rn)
                 report(r->t, L(r, p->first)->no, "normalised",
@@ -1319,13 +967,13 @@ static void build_content(rec *r, xmlNodePtr parent, size_t a, size_t b, const c
 static size_t split_names(const gunichar *s, size_t n, size_t at[], size_t len[], size_t max)
 {
     size_t k = 0;
-    for (size_t i = skip_blanks(s, n, 0); i < n && k < max;) {
+    for (size_t i = gw_skip_blanks(s, n, 0); i < n && k < max;) {
         size_t j = i;
-        while (j < n && !is_blank(s[j]))
+        while (j < n && !gw_is_blank(s[j]))
             j++;
         at[k] = i;
         len[k++] = j - i;
-        i = skip_blanks(s, n, j);
+        i = gw_skip_blanks(s, n, j);
     }
     return k;
 }
@@ -1362,12 +1010,12 @@ static void add_title_text(rec *r, xmlNodePtr title, size_t a, size_t b)
             el(r, title, "br");
         size_t spaces = 0;
         for (size_t k = 0; k < n; k++)
-            spaces += is_blank(s[k]);
+            spaces += gw_is_blank(s[k]);
         bool letter_spaced = spaces > 0 && spaces * 2 + 1 >= n && n < 40;
         gw_buf out = {0};
         for (size_t k = 0; k < n;) {
-            if (is_blank(s[k])) {
-                size_t e = skip_blanks(s, n, k);
+            if (gw_is_blank(s[k])) {
+                size_t e = gw_skip_blanks(s, n, k);
                 if (!letter_spaced)
                     gw_buf_adds(&out, "\n");
                 k = e;
@@ -1401,20 +1049,20 @@ static void add_title_text(rec *r, xmlNodePtr title, size_t a, size_t b)
 
 static bool parenthesised(const gunichar *s, size_t n)
 {
-    return n >= 3 && is_open_paren(s[0]) && is_close_paren(s[n - 1]);
+    return n >= 3 && gw_is_open_paren(s[0]) && gw_is_close_paren(s[n - 1]);
 }
 
 /* 题注: a parenthesised line (or lines) under a title. Returns the index after it. */
 static size_t add_title_note(rec *r, xmlNodePtr parent, size_t i, size_t limit)
 {
-    if (i >= limit || L(r, i)->role != GW_LINE_TEXT || !is_open_paren(L(r, i)->text.s[0]))
+    if (i >= limit || L(r, i)->role != GW_LINE_TEXT || !gw_is_open_paren(L(r, i)->text.s[0]))
         return i;
     size_t j = i;
     while (j < limit && j < i + 3 && L(r, j)->role == GW_LINE_TEXT &&
-           !is_close_paren(L(r, j)->text.s[L(r, j)->text.n - 1]))
+           !gw_is_close_paren(L(r, j)->text.s[L(r, j)->text.n - 1]))
         j++;
     for (size_t k = i; k <= j && k < limit; k++)
-        if (has_char(L(r, k)->text.s, L(r, k)->text.n, '\t'))
+        if (gw_has_char(L(r, k)->text.s, L(r, k)->text.n, '\t'))
             return i;
     if (j >= limit || j >= i + 3 || L(r, j)->role != GW_LINE_TEXT)
         return i;
@@ -1468,7 +1116,7 @@ static bool organ_ending(const gunichar *s, size_t n)
     static const char ends[] = "部委厅局院办会组府室处所司署行社团队校区心站军党社馆";
     glong m = 0;
     gunichar *e = g_utf8_to_ucs4_fast(ends, -1, &m);
-    bool hit = n > 0 && has_char(e, (size_t)m, s[n - 1]);
+    bool hit = n > 0 && gw_has_char(e, (size_t)m, s[n - 1]);
     g_free(e);
     return hit;
 }
@@ -1535,13 +1183,14 @@ static void add_closing(rec *r, xmlNodePtr parent, size_t sig, size_t date, xmlN
 static size_t find_att_list(rec *r, size_t a, size_t sig)
 {
     size_t j = sig;
-    while (j > a && parse_mark(L(r, j - 1)->text.s, L(r, j - 1)->text.n).kind == GW_MARK_NUM &&
-           L(r, j - 1)->text.n < 60 && !has_char(L(r, j - 1)->text.s, L(r, j - 1)->text.n, 0x3002))
+    while (j > a && gw_parse_mark(L(r, j - 1)->text.s, L(r, j - 1)->text.n).kind == GW_MARK_NUM &&
+           L(r, j - 1)->text.n < 60 &&
+           !gw_has_char(L(r, j - 1)->text.s, L(r, j - 1)->text.n, 0x3002))
         j--;
     if (j == a)
         return sig;
     gw_line *l = L(r, j - 1);
-    if (l->text.n > 3 && starts_with(l->text.s, l->text.n, "附件") &&
+    if (l->text.n > 3 && gw_starts_with(l->text.s, l->text.n, "附件") &&
         (l->text.s[2] == 0xFF1A || l->text.s[2] == ':'))
         return j - 1;
     return sig;
@@ -1552,8 +1201,8 @@ static void take_att_list(rec *r, size_t from, size_t to)
     for (size_t k = from; k < to; k++) {
         gw_line *l = L(r, k);
         l->role = GW_LINE_ATT_LIST;
-        size_t i = k == from ? skip_blanks(l->text.s, l->text.n, 3) : 0;
-        gw_mark m = parse_mark(l->text.s + i, l->text.n - i);
+        size_t i = k == from ? gw_skip_blanks(l->text.s, l->text.n, 3) : 0;
+        gw_mark m = gw_parse_mark(l->text.s + i, l->text.n - i);
         if (m.kind == GW_MARK_NUM)
             i += m.len;
         gw_ustr *name = GW_PUSH(r->att_names, r->n_att_names, r->cap_att_names);
@@ -1568,9 +1217,9 @@ static bool same_text(const gunichar *a, size_t an, const gunichar *b, size_t bn
 {
     size_t i = 0, j = 0;
     for (;;) {
-        while (i < an && is_blank(a[i]))
+        while (i < an && gw_is_blank(a[i]))
             i++;
-        while (j < bn && is_blank(b[j]))
+        while (j < bn && gw_is_blank(b[j]))
             j++;
         if (i == an || j == bn)
             return i == an && j == bn;
@@ -1718,13 +1367,13 @@ static size_t find_colophon(rec *r, size_t a, size_t b)
         gw_line *l = L(r, i - 1);
         const gunichar *s = l->text.s;
         size_t n = l->text.n;
-        if (n > 3 && !has_char(s, n, '\t') && skip_blanks(s, n, 3) < n &&
-            (starts_with(s, n, "抄送") || starts_with(s, n, "主送")) &&
+        if (n > 3 && !gw_has_char(s, n, '\t') && gw_skip_blanks(s, n, 3) < n &&
+            (gw_starts_with(s, n, "抄送") || gw_starts_with(s, n, "主送")) &&
             (s[2] == 0xFF1A || s[2] == ':')) {
             l->role = s[0] == 0x6284 ? GW_LINE_CC : GW_LINE_TO;
-        } else if (n > 8 && ends_with(s, n, "印发") && !has_char(s, n, '\t')) {
+        } else if (n > 8 && gw_ends_with(s, n, "印发") && !gw_has_char(s, n, '\t')) {
             size_t j = n - 2;
-            while (j > 0 && !is_blank(s[j - 1]))
+            while (j > 0 && !gw_is_blank(s[j - 1]))
                 j--;
             int y, m, d;
             bool ar;
@@ -1751,7 +1400,7 @@ static void add_colophon(rec *r, xmlNodePtr doc_el, size_t a, size_t b, xmlNodeP
         const gunichar *s = l->text.s;
         size_t n = l->text.n;
         if (l->role == GW_LINE_TO || l->role == GW_LINE_CC) {
-            size_t k = skip_blanks(s, n, 3);
+            size_t k = gw_skip_blanks(s, n, 3);
             char *u = gw_ustr_utf8(s + k, n - k);
             if (l->role == GW_LINE_TO && !to)
                 to = xmlNewTextChild(col, r->ns, BAD_CAST "to", BAD_CAST u);
@@ -1761,10 +1410,10 @@ static void add_colophon(rec *r, xmlNodePtr doc_el, size_t a, size_t b, xmlNodeP
             report(r->t, l->no, "recognised", "版记: %s", l->role == GW_LINE_TO ? "主送" : "抄送");
         } else if (l->role == GW_LINE_PRINTED) {
             size_t j = n - 2;
-            while (j > 0 && !is_blank(s[j - 1]))
+            while (j > 0 && !gw_is_blank(s[j - 1]))
                 j--;
             size_t pe = j;
-            while (pe > 0 && is_blank(s[pe - 1]))
+            while (pe > 0 && gw_is_blank(s[pe - 1]))
                 pe--;
             int y, m, d;
             bool ar;
@@ -1859,18 +1508,18 @@ static bool recognise(gw_ctx *ctx, gw_text *t)
         gw_line *l = L(&r, i);
         const gunichar *s = l->text.s;
         size_t len = l->text.n;
-        docnum dn;
+        gw_docnum dn;
         bool digits6 = len == 6;
         for (size_t k = 0; k < len && digits6; k++)
-            digits6 = arabic_digit(s[k]) >= 0;
+            digits6 = gw_arabic_digit(s[k]) >= 0;
         if (digits6 && !copy) {
             set_role(&r, i, GW_LINE_COPY, "份号");
             char *u = gw_ustr_utf8(s, len);
             copy = xmlNewTextChild(head, r.ns, BAD_CAST "copy", BAD_CAST u);
             free(u);
         } else if (!secrecy && len >= 2 &&
-                   (starts_with(s, len, "绝密") || starts_with(s, len, "机密") ||
-                    starts_with(s, len, "秘密")) &&
+                   (gw_starts_with(s, len, "绝密") || gw_starts_with(s, len, "机密") ||
+                    gw_starts_with(s, len, "秘密")) &&
                    (len == 2 || s[2] == 0x2605 || s[2] == '*')) {
             set_role(&r, i, GW_LINE_SECRECY, "密级");
             secrecy = el(&r, head, "secrecy");
@@ -1883,24 +1532,25 @@ static bool recognise(gw_ctx *ctx, gw_text *t)
                 free(term);
             }
         } else if (!urgency && len == 2 &&
-                   (starts_with(s, len, "特急") || starts_with(s, len, "加急"))) {
+                   (gw_starts_with(s, len, "特急") || gw_starts_with(s, len, "加急"))) {
             set_role(&r, i, GW_LINE_URGENCY, "紧急程度");
             urgency = el_text(&r, head, "urgency", s, 2);
-        } else if (!organ && len > 2 && i < 8 && !has_char(s, len, '\t') && !is_blank(s[0]) &&
-                   (ends_with(s, len, "文件") ||
+        } else if (!organ && len > 2 && i < 8 && !gw_has_char(s, len, '\t') && !gw_is_blank(s[0]) &&
+                   (gw_ends_with(s, len, "文件") ||
                     /* an order's mark (…令) above its 令号 (第12号) */
-                    (ends_with(s, len, "令") && i + 1 < end &&
-                     parse_docnum(L(&r, i + 1)->text.s, L(&r, i + 1)->text.n, &dn) && dn.order) ||
+                    (gw_ends_with(s, len, "令") && i + 1 < end &&
+                     gw_parse_docnum(L(&r, i + 1)->text.s, L(&r, i + 1)->text.n, &dn) &&
+                     dn.order) ||
                     /* a minutes' mark (…会议纪要) above a title that is a 纪要 too */
-                    (ends_with(s, len, "纪要") && i + 1 < end &&
+                    (gw_ends_with(s, len, "纪要") && i + 1 < end &&
                      title_kind(L(&r, i + 1)->text.s, L(&r, i + 1)->text.n) &&
                      strcmp(title_kind(L(&r, i + 1)->text.s, L(&r, i + 1)->text.n), "纪要") ==
                          0))) {
             set_role(&r, i, GW_LINE_MARK, "发文机关标志");
-            size_t suffix_len = ends_with(s, len, "令") && !ends_with(s, len, "文件") ? 1 : 2;
+            size_t suffix_len = gw_ends_with(s, len, "令") && !gw_ends_with(s, len, "文件") ? 1 : 2;
             r.order = suffix_len == 1;
             size_t e = len - suffix_len;
-            while (e > 0 && is_blank(s[e - 1]))
+            while (e > 0 && gw_is_blank(s[e - 1]))
                 e--;
             size_t at[8], nl[8];
             size_t m = split_names(s, e, at, nl, 8);
@@ -1912,9 +1562,9 @@ static bool recognise(gw_ctx *ctx, gw_text *t)
             free(suffix);
             for (size_t k = 1; k < m; k++)
                 el_text(&r, head, "organ", s + at[k], nl[k]);
-        } else if (!number && parse_docnum(s, len, &dn)) {
+        } else if (!number && gw_parse_docnum(s, len, &dn)) {
             break; /* handled below, shared with the number under the title */
-        } else if (is_signer_label(s, len, 0)) {
+        } else if (gw_is_signer_label(s, len, 0)) {
             break;
         } else {
             break;
@@ -1925,8 +1575,8 @@ static bool recognise(gw_ctx *ctx, gw_text *t)
     for (int pass = 0; pass < 2; pass++) {
         for (; i < end; i++) {
             gw_line *l = L(&r, i);
-            docnum dn;
-            if (!number && parse_docnum(l->text.s, l->text.n, &dn)) {
+            gw_docnum dn;
+            if (!number && gw_parse_docnum(l->text.s, l->text.n, &dn)) {
                 set_role(&r, i, GW_LINE_NUMBER, "发文字号");
                 number = xmlNewNode(r.ns, BAD_CAST "number");
                 const gunichar *s = l->text.s;
@@ -1948,7 +1598,7 @@ static bool recognise(gw_ctx *ctx, gw_text *t)
                                "the year's brackets are printed as 〔〕 (GB/T 9704 §7.2.4)");
                 }
                 size_t z = dn.seq_at;
-                while (z + 1 < dn.seq_at + dn.seq_len && arabic_digit(s[z]) == 0)
+                while (z + 1 < dn.seq_at + dn.seq_len && gw_arabic_digit(s[z]) == 0)
                     z++;
                 if (z > dn.seq_at)
                     report(t, l->no, "normalised",
@@ -1956,7 +1606,7 @@ static bool recognise(gw_ctx *ctx, gw_text *t)
                 char digits[16];
                 size_t nd = 0;
                 for (size_t k = z; k < dn.seq_at + dn.seq_len && nd < 15; k++)
-                    digits[nd++] = (char)('0' + arabic_digit(s[k]));
+                    digits[nd++] = (char)('0' + gw_arabic_digit(s[k]));
                 digits[nd] = '\0';
                 xmlNewProp(number, BAD_CAST "seq", BAD_CAST digits);
                 if (dn.signer_at) {
@@ -1970,9 +1620,9 @@ static bool recognise(gw_ctx *ctx, gw_text *t)
                     report(t, l->no, "recognised",
                            "the number printed under the title, as on "
                            "gov.cn");
-            } else if (is_signer_label(l->text.s, l->text.n, 0)) {
+            } else if (gw_is_signer_label(l->text.s, l->text.n, 0)) {
                 set_role(&r, i, GW_LINE_SIGNER, "签发人");
-                size_t k = skip_blanks(l->text.s, l->text.n, 4);
+                size_t k = gw_skip_blanks(l->text.s, l->text.n, 4);
                 size_t at[8], nl[8];
                 size_t m = split_names(l->text.s + k, l->text.n - k, at, nl, 8);
                 for (size_t j = 0; j < m; j++)
@@ -2055,7 +1705,7 @@ static bool recognise(gw_ctx *ctx, gw_text *t)
             gw_line *l = L(&r, k);
             int which = attendance_kind(l);
             set_role(&r, k, GW_LINE_ATTENDANCE, "出席, 请假 or 列席");
-            size_t from = skip_blanks(l->text.s, l->text.n, 3);
+            size_t from = gw_skip_blanks(l->text.s, l->text.n, 3);
             el_text(&r, attendance, names[which], l->text.s + from, l->text.n - from);
         }
     }
@@ -2088,7 +1738,7 @@ static bool recognise(gw_ctx *ctx, gw_text *t)
         i = date + 1;
         if (i < end && L(&r, i)->role == GW_LINE_TEXT &&
             parenthesised(L(&r, i)->text.s, L(&r, i)->text.n) && L(&r, i)->text.n <= 40 &&
-            !has_char(L(&r, i)->text.s, L(&r, i)->text.n, '\t')) {
+            !gw_has_char(L(&r, i)->text.s, L(&r, i)->text.n, '\t')) {
             set_role(&r, i, GW_LINE_NOTE, "附注");
             el_text(&r, root, "note", L(&r, i)->text.s + 1, L(&r, i)->text.n - 2);
             i++;

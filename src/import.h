@@ -7,14 +7,10 @@
 
 #include "base.h"
 
+#include "textscan.h"
+
 #include <glib.h>
 #include <libxml/tree.h>
-
-/* A string of code points: Chinese text is easiest to match character by character. */
-typedef struct gw_ustr {
-    gunichar *s;
-    size_t n;
-} gw_ustr;
 
 /* What a line was recognised as. */
 typedef enum {
@@ -41,25 +37,6 @@ typedef enum {
     GW_LINE_CC,         /* 版记: 抄送：… */
     GW_LINE_PRINTED,    /* 版记: 印发机关 and 印发日期 */
 } gw_line_role;
-
-/* Typed numbers that open a unit: 第一章, 第一节, 第一条, 一、, （一）, 1., （1）. */
-typedef enum {
-    GW_MARK_NONE,
-    GW_MARK_CHAPTER,
-    GW_MARK_SECTION,
-    GW_MARK_ARTICLE,
-    GW_MARK_CN,   /* 一、 */
-    GW_MARK_PCN,  /* （一） */
-    GW_MARK_NUM,  /* 1. 1． 1、 */
-    GW_MARK_PNUM, /* （1） */
-} gw_mark_kind;
-
-typedef struct gw_mark {
-    gw_mark_kind kind;
-    long value;     /* the typed number */
-    size_t len;     /* code points of the number, its punctuation and the spaces after it */
-    bool halfwidth; /* typed with ASCII brackets or a full stop: (六), 1. */
-} gw_mark;
 
 typedef struct gw_line {
     gw_ustr text; /* trimmed */
@@ -96,11 +73,5 @@ void gw_text_drop(gw_text *text);
 
 /* Writes doc to path atomically, or to standard output for NULL or "-". */
 gw_status gw_write_xml(gw_ctx *ctx, xmlDocPtr doc, const char *path);
-
-/* Code point helpers the lint shares. */
-gw_mark gw_parse_mark(const gunichar *s, size_t n);
-char *gw_ustr_utf8(const gunichar *s, size_t n);
-bool gw_is_cjk(gunichar c);
-bool gw_parse_date(const gunichar *s, size_t n, int *y, int *m, int *d, bool *arabic);
 
 #endif

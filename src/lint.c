@@ -188,29 +188,13 @@ static const char *mark_name(gw_mark_kind k)
     }
 }
 
-static bool is_bracket_open(gunichar c)
-{
-    return c == 0xFF08 || c == '(' || c == '[' || c == 0xFF3B || c == 0x3010 || c == 0x3016;
-}
-
-static bool is_bracket_close(gunichar c)
-{
-    return c == 0xFF09 || c == ')' || c == ']' || c == 0xFF3D || c == 0x3011 || c == 0x3017;
-}
-
 /* The document number: 〔〕 around a full year, no padding zeros (§7.2.4). */
 static size_t fix_number(lint *l, const gw_line *ln, gunichar *s, size_t n)
 {
-    size_t i = 0;
-    while (i < n && !is_bracket_open(s[i]) && s[i] != 0x3014)
-        i++;
-    if (i >= n || (s[0] == 0x7B2C && i == n))
+    gw_docnum dn;
+    if (!gw_parse_docnum(s, n, &dn) || dn.order)
         return n;
-    size_t open = i, close = i + 1;
-    while (close < n && !is_bracket_close(s[close]) && s[close] != 0x3015)
-        close++;
-    if (close >= n)
-        return n;
+    size_t open = dn.code_len, close = dn.seq_at - 1;
     if (s[open] != 0x3014 || s[close] != 0x3015) {
         char *o = utf8_char(s[open]), *c = utf8_char(s[close]);
         warn(l, ln->no, "number-brackets",
@@ -220,11 +204,11 @@ static size_t fix_number(lint *l, const gw_line *ln, gunichar *s, size_t n)
         s[open] = 0x3014;
         s[close] = 0x3015;
     }
-    if (close - open - 1 == 2)
+    if (dn.year_digits == 2)
         warn(l, ln->no, "number-year",
              "the year in the document number has two digits; write it in full (§7.2.4)");
-    size_t z = close + 1, k = z;
-    while (k + 1 < n && s[k] == '0' && s[k + 1] >= '0' && s[k + 1] <= '9')
+    size_t z = dn.seq_at, k = z;
+    while (k + 1 < dn.seq_at + dn.seq_len && gw_arabic_digit(s[k]) == 0)
         k++;
     if (k > z) {
         warn(l, ln->no, "number-padding",
