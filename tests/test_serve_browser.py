@@ -1,7 +1,8 @@
 """The page of `gongwen serve` in a real browser: Debian's chromium driven by playwright-core
 (npm, tests/browser/). A member of staff makes a notice from the form, sees its pages appear,
 sees a lint warning and has it fixed, sees an edit refresh the pages by itself, saves, and
-downloads the PDF, whose text is then checked.
+downloads the PDF, whose text is then checked; then changes the title and 签发人 through the
+form of common fields and saves again.
 
     python3 tests/run.py tests/test_serve_browser.py
 
@@ -32,7 +33,8 @@ def test_make_preview_fix_save_download():
         assert r.returncode == 0, r.stderr[-2000:]
         seen = json.loads(r.stdout.strip().splitlines()[-1])
         assert 'failure' not in seen, seen
-        assert seen['steps'] == ['warned', 'fixed', 'saved', 'downloaded'], seen
+        assert seen['steps'] == ['warned', 'fixed', 'saved', 'downloaded', 'edited'], seen
+        assert seen['form_title'] == '示例市人民政府关于做好防汛工作的通知', seen['form_title']
         assert not seen['errors'], seen['errors']
         assert seen['pages'] >= 1
         assert any('title' in w or '标题' in w or 'punctuation' in w for w in seen['warnings']), seen
@@ -43,7 +45,11 @@ def test_make_preview_fix_save_download():
         assert rc.returncode == 0, rc.stderr
         with open(saved, encoding='utf-8') as f:
             source = f.read()
-        assert 'kind="通知"' in source and '防汛工作的通知</title>' in source, source[:600]
+        assert 'kind="通知"' in source, source[:600]
+        # the title and 签发人 as the form last set them, the title's line break kept
+        assert '<title>示例市人民政府关于切实做好<br/>防汛工作的通知</title>' in source, source[:900]
+        assert '<signer>李某某</signer>' in source, source[:900]
+        assert source.index('<number') < source.index('<signer>'), 'the signer is out of order'
         assert '通知。' not in source, 'the fix did not reach the saved source'
         text = subprocess.run(['pdftotext', seen['pdf'], '-'], capture_output=True,
                               text=True).stdout.replace(' ', '').replace('\n', '')

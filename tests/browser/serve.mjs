@@ -67,6 +67,19 @@ try {
   seen.pdf = downloads + '/' + download.suggestedFilename();
   await download.saveAs(seen.pdf);
   seen.steps.push('downloaded');
+  // the common fields of the open source, edited through the form
+  await page.click('#fields');
+  seen.form_title = await page.locator('#form [name=title]').inputValue();
+  const shown = await page.locator('#pages img').first().getAttribute('src');
+  await page.locator('#form [name=title]').fill('示例市人民政府关于切实做好\n防汛工作的通知');
+  await page.locator('#form [name=signer]').fill('李某某');
+  await page.waitForFunction((src) => {
+    const img = document.querySelector('#pages img');
+    return img && img.src !== src;
+  }, shown);
+  await page.click('#save');
+  await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('已保存'));
+  seen.steps.push('edited');
   seen.errors = errors;
 } catch (e) {
   seen.failure = String(e);
