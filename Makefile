@@ -10,11 +10,22 @@ DESTDIR ?=
 CC ?= cc
 # `make V=1` shows the commands.
 Q := $(if $(V),,@)
-PKGS := libxml-2.0 libxslt pangocairo pangofc fontconfig cairo-pdf cairo-svg cairo-ft freetype2 harfbuzz-subset librsvg-2.0 icu-uc libzip libmicrohttpd
+# Linked: what every render uses. Loaded when first needed (gw_library_load in src/base.c):
+# librsvg for SVG images, libzip for OFD, libmicrohttpd for serve; linked, they and their own
+# libraries would cost every process some 6 ms to load.
+LINKED_PKGS := libxml-2.0 libxslt pangocairo pangofc fontconfig cairo-pdf cairo-svg cairo-ft freetype2 harfbuzz-subset icu-uc
+LOADED_PKGS := librsvg-2.0 libzip libmicrohttpd
+PKGS := $(LINKED_PKGS) $(LOADED_PKGS)
+# The name a library is loaded by (its SONAME), read from the development link; the Debian 12
+# name when it cannot be read.
+soname = $(or $(shell readelf -d "$$(pkg-config --variable=libdir $(1) 2>/dev/null)/$(2)" 2>/dev/null | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p'),$(3))
+SONAMES = -DGW_SONAME_RSVG='"$(call soname,librsvg-2.0,librsvg-2.so,librsvg-2.so.2)"' \
+	-DGW_SONAME_ZIP='"$(call soname,libzip,libzip.so,libzip.so.4)"' \
+	-DGW_SONAME_MHD='"$(call soname,libmicrohttpd,libmicrohttpd.so,libmicrohttpd.so.12)"'
 CFLAGS ?= -O2 -g
 WARN := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-deprecated-declarations
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(SONAMES)
+PKG_LIBS = $(shell pkg-config --libs $(LINKED_PKGS) 2>/dev/null)
 
 SRCS := $(wildcard src/*.c)
 OBJS := $(SRCS:src/%.c=build/%.o)

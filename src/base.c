@@ -1,5 +1,6 @@
 #include "ctx.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -274,4 +275,28 @@ char *gw_read_file(gw_ctx *ctx, const char *path, size_t max, size_t *len)
     }
     *len = b.len;
     return b.data ? b.data : gw_xstrdup("");
+}
+
+bool gw_library_load(gw_ctx *ctx, gw_pos pos, const char *soname, const char *package,
+                     const char *const *names, void **slots, size_t n)
+{
+    if (n && slots[n - 1])
+        return true;
+    void *lib = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
+    if (!lib) {
+        gw_error(ctx, pos, "cannot load %s (Debian package %s): %s", soname, package, dlerror());
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        void *sym = dlsym(lib, names[i]);
+        if (!sym) {
+            gw_error(ctx, pos, "%s lacks %s: is it older than gongwen was built for?", soname,
+                     names[i]);
+            memset(slots, 0, n * sizeof *slots);
+            dlclose(lib);
+            return false;
+        }
+        slots[i] = sym;
+    }
+    return true; /* kept loaded for the life of the process */
 }

@@ -69,6 +69,14 @@ const char *gw_atomic_tmp_path(const gw_atomic *a);
 gw_status gw_atomic_commit(gw_ctx *ctx, gw_atomic *a);
 void gw_atomic_drop(gw_atomic *a); /* abandons: removes the temporary file */
 
+/* Loads, on first use, a library that only some commands need (librsvg for SVG seals, libzip
+ * for OFD, libmicrohttpd for serve): linked in, each would cost every process the time to load
+ * it and its own libraries, about 2 ms apiece. The n symbols in names go into slots, in order
+ * (a table of function pointers). Once loaded, later calls return true at once; a library or
+ * symbol that is missing is reported at pos, naming the Debian package, and false returned. */
+bool gw_library_load(gw_ctx *ctx, gw_pos pos, const char *soname, const char *package,
+                     const char *const *names, void **slots, size_t n);
+
 /* A whole file, NUL-terminated (*len excludes the NUL); NULL after reporting when it cannot be
  * read or is larger than max bytes. */
 char *gw_read_file(gw_ctx *ctx, const char *path, size_t max, size_t *len);

@@ -4,6 +4,30 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* librsvg, loaded for the first SVG image (gw_library_load): the calls below go through this
+ * table under their own names. */
+static struct {
+    __typeof__(&rsvg_handle_new_from_file) rsvg_handle_new_from_file;
+    __typeof__(&rsvg_handle_get_intrinsic_size_in_pixels) rsvg_handle_get_intrinsic_size_in_pixels;
+    __typeof__(&rsvg_handle_get_geometry_for_element) rsvg_handle_get_geometry_for_element;
+    __typeof__(&rsvg_handle_render_document) rsvg_handle_render_document;
+} rsvg;
+#define rsvg_handle_new_from_file (rsvg.rsvg_handle_new_from_file)
+#define rsvg_handle_get_intrinsic_size_in_pixels (rsvg.rsvg_handle_get_intrinsic_size_in_pixels)
+#define rsvg_handle_get_geometry_for_element (rsvg.rsvg_handle_get_geometry_for_element)
+#define rsvg_handle_render_document (rsvg.rsvg_handle_render_document)
+
+static bool load_rsvg(gw_ctx *ctx, gw_pos pos)
+{
+    static const char *const names[] = {
+        "rsvg_handle_new_from_file", "rsvg_handle_get_intrinsic_size_in_pixels",
+        "rsvg_handle_get_geometry_for_element", "rsvg_handle_render_document"};
+    _Static_assert(sizeof rsvg == sizeof names / sizeof names[0] * sizeof(void *),
+                   "one slot per name");
+    return gw_library_load(ctx, pos, GW_SONAME_RSVG, "librsvg2-2", names, (void **)&rsvg,
+                           sizeof names / sizeof names[0]);
+}
+
 struct gw_image {
     char *path;
     cairo_surface_t *bitmap; /* PNG */
@@ -22,6 +46,10 @@ gw_image *gw_image_new(gw_ctx *ctx, const char *path, gw_pos pos)
     gw_image *img = gw_xcalloc(1, sizeof *img);
     img->path = gw_xstrdup(path);
     if (has_suffix(path, ".svg")) {
+        if (!load_rsvg(ctx, pos)) {
+            gw_image_drop(img);
+            return NULL;
+        }
         GError *err = NULL;
         img->svg = rsvg_handle_new_from_file(path, &err);
         if (!img->svg) {

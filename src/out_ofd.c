@@ -26,6 +26,76 @@
 #include <time.h>
 #include <zip.h>
 
+/* libzip, loaded when the first OFD is written (gw_library_load): the calls below go through
+ * this table under their own names. */
+static struct {
+    __typeof__(&zip_close) zip_close;
+    __typeof__(&zip_discard) zip_discard;
+    __typeof__(&zip_error_fini) zip_error_fini;
+    __typeof__(&zip_error_init) zip_error_init;
+    __typeof__(&zip_error_strerror) zip_error_strerror;
+    __typeof__(&zip_file_add) zip_file_add;
+    __typeof__(&zip_file_set_mtime) zip_file_set_mtime;
+    __typeof__(&zip_open_from_source) zip_open_from_source;
+    __typeof__(&zip_set_file_compression) zip_set_file_compression;
+    __typeof__(&zip_source_buffer) zip_source_buffer;
+    __typeof__(&zip_source_buffer_create) zip_source_buffer_create;
+    __typeof__(&zip_source_close) zip_source_close;
+    __typeof__(&zip_source_error) zip_source_error;
+    __typeof__(&zip_source_free) zip_source_free;
+    __typeof__(&zip_source_keep) zip_source_keep;
+    __typeof__(&zip_source_open) zip_source_open;
+    __typeof__(&zip_source_read) zip_source_read;
+    __typeof__(&zip_source_stat) zip_source_stat;
+    __typeof__(&zip_strerror) zip_strerror;
+} libzip;
+#define zip_close (libzip.zip_close)
+#define zip_discard (libzip.zip_discard)
+#define zip_error_fini (libzip.zip_error_fini)
+#define zip_error_init (libzip.zip_error_init)
+#define zip_error_strerror (libzip.zip_error_strerror)
+#define zip_file_add (libzip.zip_file_add)
+#define zip_file_set_mtime (libzip.zip_file_set_mtime)
+#define zip_open_from_source (libzip.zip_open_from_source)
+#define zip_set_file_compression (libzip.zip_set_file_compression)
+#define zip_source_buffer (libzip.zip_source_buffer)
+#define zip_source_buffer_create (libzip.zip_source_buffer_create)
+#define zip_source_close (libzip.zip_source_close)
+#define zip_source_error (libzip.zip_source_error)
+#define zip_source_free (libzip.zip_source_free)
+#define zip_source_keep (libzip.zip_source_keep)
+#define zip_source_open (libzip.zip_source_open)
+#define zip_source_read (libzip.zip_source_read)
+#define zip_source_stat (libzip.zip_source_stat)
+#define zip_strerror (libzip.zip_strerror)
+
+static bool load_libzip(gw_ctx *ctx, const char *name)
+{
+    static const char *const names[] = {"zip_close",
+                                        "zip_discard",
+                                        "zip_error_fini",
+                                        "zip_error_init",
+                                        "zip_error_strerror",
+                                        "zip_file_add",
+                                        "zip_file_set_mtime",
+                                        "zip_open_from_source",
+                                        "zip_set_file_compression",
+                                        "zip_source_buffer",
+                                        "zip_source_buffer_create",
+                                        "zip_source_close",
+                                        "zip_source_error",
+                                        "zip_source_free",
+                                        "zip_source_keep",
+                                        "zip_source_open",
+                                        "zip_source_read",
+                                        "zip_source_stat",
+                                        "zip_strerror"};
+    _Static_assert(sizeof libzip == sizeof names / sizeof names[0] * sizeof(void *),
+                   "one slot per name");
+    return gw_library_load(ctx, (gw_pos){name, 0}, GW_SONAME_ZIP, "libzip4", names,
+                           (void **)&libzip, sizeof names / sizeof names[0]);
+}
+
 #define OFD_NS "http://www.ofdspec.org/2016"
 
 /* Seals drawn as SVG become PNG at this resolution (print quality, a third of the bytes of
@@ -966,6 +1036,8 @@ gw_status gw_ofd_write(gw_ctx *ctx, const gw_doc *doc, long page, const char *pa
                        const char *name)
 {
     (void)page;
+    if (!load_libzip(ctx, name))
+        return GW_ERR_SYSTEM;
     ofd o = {.ctx = ctx, .doc = doc, .name = name, .next_id = 1};
     o.subsets = gw_subsets_new_embedded(doc);
     gw_timing(ctx, "subset");

@@ -25,6 +25,43 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* libmicrohttpd, loaded by `gongwen serve` alone (gw_library_load): the calls below go through
+ * this table under their own names. */
+static struct {
+    __typeof__(&MHD_add_response_header) MHD_add_response_header;
+    __typeof__(&MHD_create_response_from_buffer) MHD_create_response_from_buffer;
+    __typeof__(&MHD_destroy_response) MHD_destroy_response;
+    __typeof__(&MHD_get_daemon_info) MHD_get_daemon_info;
+    __typeof__(&MHD_lookup_connection_value) MHD_lookup_connection_value;
+    __typeof__(&MHD_queue_response) MHD_queue_response;
+    __typeof__(&MHD_start_daemon) MHD_start_daemon;
+    __typeof__(&MHD_stop_daemon) MHD_stop_daemon;
+} mhd;
+#define MHD_add_response_header (mhd.MHD_add_response_header)
+#define MHD_create_response_from_buffer (mhd.MHD_create_response_from_buffer)
+#define MHD_destroy_response (mhd.MHD_destroy_response)
+#define MHD_get_daemon_info (mhd.MHD_get_daemon_info)
+#define MHD_lookup_connection_value (mhd.MHD_lookup_connection_value)
+#define MHD_queue_response (mhd.MHD_queue_response)
+#define MHD_start_daemon (mhd.MHD_start_daemon)
+#define MHD_stop_daemon (mhd.MHD_stop_daemon)
+
+static bool load_mhd(gw_ctx *ctx)
+{
+    static const char *const names[] = {"MHD_add_response_header",
+                                        "MHD_create_response_from_buffer",
+                                        "MHD_destroy_response",
+                                        "MHD_get_daemon_info",
+                                        "MHD_lookup_connection_value",
+                                        "MHD_queue_response",
+                                        "MHD_start_daemon",
+                                        "MHD_stop_daemon"};
+    _Static_assert(sizeof mhd == sizeof names / sizeof names[0] * sizeof(void *),
+                   "one slot per name");
+    return gw_library_load(ctx, (gw_pos){NULL, 0}, GW_SONAME_MHD, "libmicrohttpd12", names,
+                           (void **)&mhd, sizeof names / sizeof names[0]);
+}
+
 #define MAX_BODY (4u << 20)
 #define PREVIEW_DPI 96.0
 
@@ -614,6 +651,8 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 
 gw_status gw_serve(gw_ctx *ctx, const gw_serve_options *so)
 {
+    if (!load_mhd(ctx))
+        return GW_ERR_SYSTEM;
     struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons(so->port)};
     const char *bind = so->bind ? so->bind : "127.0.0.1";
     if (strcmp(bind, "localhost") == 0)
@@ -638,11 +677,11 @@ gw_status gw_serve(gw_ctx *ctx, const gw_serve_options *so)
     }
     s.dir = gw_xstrdup(real);
     s.webdir = gw_data_path(ctx, "web");
-    struct MHD_Daemon *d = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, handle, &s,
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_NOTIFY_COMPLETED, completed,
-        NULL, MHD_OPTION_CONNECTION_LIMIT, (unsigned)64, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)60, MHD_OPTION_END);
+    struct MHD_Daemon *d =
+        MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, handle,
+                         &s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+                         MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_CONNECTION_LIMIT,
+                         (unsigned)64, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60, MHD_OPTION_END);
     if (!d) {
         gw_error(ctx, (gw_pos){NULL, 0}, "cannot listen on %s:%u: %s", bind, so->port,
                  strerror(errno));
