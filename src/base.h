@@ -76,6 +76,11 @@ void gw_atomic_drop(gw_atomic *a); /* abandons: removes the temporary file */
  * symbol that is missing is reported at pos, naming the Debian package, and false returned. */
 bool gw_library_load(gw_ctx *ctx, gw_pos pos, const char *soname, const char *package,
                      const char *const *names, void **slots, size_t n);
+/* The same into a struct of function pointers, one member per name (checked by size). */
+#define GW_LIBRARY_LOAD(ctx, pos, soname, package, names, table)                                   \
+    (sizeof(table) == sizeof(names) / sizeof((names)[0]) * sizeof(void *) &&                       \
+     gw_library_load(ctx, pos, soname, package, names, (void **)&(table),                          \
+                     sizeof(names) / sizeof((names)[0])))
 
 /* A whole file, NUL-terminated (*len excludes the NUL); NULL after reporting when it cannot be
  * read or is larger than max bytes. */

@@ -22,10 +22,7 @@ static bool load_rsvg(gw_ctx *ctx, gw_pos pos)
     static const char *const names[] = {
         "rsvg_handle_new_from_file", "rsvg_handle_get_intrinsic_size_in_pixels",
         "rsvg_handle_get_geometry_for_element", "rsvg_handle_render_document"};
-    _Static_assert(sizeof rsvg == sizeof names / sizeof names[0] * sizeof(void *),
-                   "one slot per name");
-    return gw_library_load(ctx, pos, GW_SONAME_RSVG, "librsvg2-2", names, (void **)&rsvg,
-                           sizeof names / sizeof names[0]);
+    return GW_LIBRARY_LOAD(ctx, pos, GW_SONAME_RSVG, "librsvg2-2", names, rsvg);
 }
 
 struct gw_image {

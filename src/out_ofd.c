@@ -90,10 +90,8 @@ static bool load_libzip(gw_ctx *ctx, const char *name)
                                         "zip_source_read",
                                         "zip_source_stat",
                                         "zip_strerror"};
-    _Static_assert(sizeof libzip == sizeof names / sizeof names[0] * sizeof(void *),
-                   "one slot per name");
-    return gw_library_load(ctx, (gw_pos){name, 0}, GW_SONAME_ZIP, "libzip4", names,
-                           (void **)&libzip, sizeof names / sizeof names[0]);
+    gw_pos pos = {name, 0};
+    return GW_LIBRARY_LOAD(ctx, pos, GW_SONAME_ZIP, "libzip4", names, libzip);
 }
 
 #define OFD_NS "http://www.ofdspec.org/2016"

@@ -56,10 +56,8 @@ static bool load_mhd(gw_ctx *ctx)
                                         "MHD_queue_response",
                                         "MHD_start_daemon",
                                         "MHD_stop_daemon"};
-    _Static_assert(sizeof mhd == sizeof names / sizeof names[0] * sizeof(void *),
-                   "one slot per name");
-    return gw_library_load(ctx, (gw_pos){NULL, 0}, GW_SONAME_MHD, "libmicrohttpd12", names,
-                           (void **)&mhd, sizeof names / sizeof names[0]);
+    gw_pos nowhere = {NULL, 0};
+    return GW_LIBRARY_LOAD(ctx, nowhere, GW_SONAME_MHD, "libmicrohttpd12", names, mhd);
 }
 
 #define MAX_BODY (4u << 20)
