@@ -133,3 +133,26 @@ def test_layout_dash_is_standard_output():
     rc, out, err = gongwen('layout', SEED, '-o', '-', cwd=d)
     assert rc == 0 and out.startswith('<?xml') and '<layout' in out, show(rc, out, err)
     assert not os.path.exists(os.path.join(d, '-')), 'a file named "-" was written'
+
+
+def test_a_missing_loaded_library_is_named():
+    """librsvg (SVG seals) and libzip (OFD) are loaded when first needed: when they cannot be,
+    the error names the library and its Debian package, and nothing is written. A render that
+    needs neither does not notice."""
+    d = tmpdir()
+    fake = os.path.join(d, 'lib')
+    os.makedirs(fake)
+    for soname in ('librsvg-2.so.2', 'libzip.so.4'):
+        with open(os.path.join(fake, soname), 'w') as f:
+            f.write('not a library')
+    env = dict(os.environ, LD_LIBRARY_PATH=fake)
+    notice = os.path.join(ROOT, 'sources', 'tongzhi-fujian.xml')  # its seal is an SVG
+    out = os.path.join(d, 'n.pdf')
+    rc, _, err = gongwen('render', notice, '-o', out, env=env)
+    assert rc != 0 and 'librsvg2-2' in err and ': error: ' in err, show(rc, '', err)
+    assert not os.path.exists(out)
+    rc, _, err = gongwen('render', SEED, '-f', 'ofd', '-o', os.path.join(d, 's.ofd'), env=env)
+    assert rc == 3 and 'libzip4' in err, show(rc, '', err)
+    assert not os.path.exists(os.path.join(d, 's.ofd'))
+    rc, _, err = gongwen('render', SEED, '-o', os.path.join(d, 's.pdf'), env=env)
+    assert rc == 0, show(rc, '', err)
