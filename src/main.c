@@ -69,7 +69,9 @@ static const char usage[] =
     "      --sources DIR        serve: the folder of sources (default sources)\n"
     "      --port N             serve: the port (default 8080; 0 picks a free one)\n"
     "      --bind ADDR          serve: the address (default 127.0.0.1; any other needs\n"
-    "                           --token, which every request must then carry)\n"
+    "                           a token of yours)\n"
+    "      --token SECRET       serve: the token every request must carry (default: a\n"
+    "                           random one, printed; also GONGWEN_TOKEN)\n"
     "\n"
     "exit status: 0 done, 1 bad input (for lint: warnings), 2 bad usage, 3 system failure\n";
 
@@ -353,7 +355,7 @@ int main(int argc, char **argv)
     text_options text = {0};
     gw_serve_options serve = {.port = 8080};
     bool serve_only = false; /* --sources, --port, --bind or --token given */
-    bool text_only = false; /* --report, --fix or --in-place given */
+    bool text_only = false;  /* --report, --fix or --in-place given */
     const char *as_of = NULL;
     gw_compare_options compare = {0};
     bool compare_only = false; /* --all, --redline or --pair given */

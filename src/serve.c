@@ -15,6 +15,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <glib.h>
+#include <libxml/parser.h>
 #include <limits.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -22,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -65,9 +67,10 @@ static bool load_mhd(gw_ctx *ctx)
 
 typedef struct server {
     gw_ctx *ctx;
-    char *dir;    /* the sources folder, its real path */
-    char *webdir; /* the page's files: DATADIR/web */
-    const char *token;
+    char *dir;      /* the sources folder, its real path */
+    char *webdir;   /* the page's files: DATADIR/web */
+    char *token;    /* every API request carries it */
+    char *hosts[3]; /* the Host headers a request may name: 127.0.0.1:P, localhost:P, BIND:P */
 } server;
 
 /* One request's body, gathered over the handler's calls. */
@@ -84,11 +87,14 @@ static enum MHD_Result send_bytes(struct MHD_Connection *c, unsigned status, con
 {
     struct MHD_Response *r =
         MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
+    if (!r)
+        return MHD_NO;
     MHD_add_response_header(r, "Content-Type", type);
     MHD_add_response_header(r, "Cache-Control", "no-store");
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(r, "Content-Security-Policy",
-                            "default-src 'self'; img-src 'self' data: blob:; style-src 'self'");
+                            "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; "
+                            "frame-ancestors 'none'");
     if (etag)
         MHD_add_response_header(r, "ETag", etag);
     if (disposition)
@@ -205,6 +211,46 @@ static char *temp_source(server *s, const char *data, size_t len)
         return NULL;
     }
     return path;
+}
+
+/* Only a source (or a layout) is rendered, and only with images inside the folder: a history
+ * would read editions, and an image path anything on the machine, that the page may not see.
+ * Returns NULL when the XML is fine (or not XML at all, which the render reports), else why. */
+static const char *unconfined(const server *s, const char *data, size_t len)
+{
+    xmlDocPtr doc = xmlReadMemory(data, (int)(len < INT_MAX ? len : INT_MAX), NULL, NULL,
+                                  XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    if (!doc)
+        return NULL;
+    const char *why = NULL;
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    const char *ns = root && root->ns ? (const char *)root->ns->href : "";
+    if (strcmp(ns, GW_SOURCE_NS) != 0 && strcmp(ns, "urn:gongwen:layout:1") != 0)
+        why = "the page renders sources only (not histories or amendments)";
+    for (xmlNodePtr n = root; n && !why;) {
+        xmlChar *src = n->type == XML_ELEMENT_NODE ? xmlGetProp(n, BAD_CAST "src") : NULL;
+        if (src) {
+            char *path = gw_xasprintf("%s/%s", s->dir, (const char *)src);
+            char real[PATH_MAX];
+            if (src[0] == '/' || strstr((const char *)src, "..") ||
+                (realpath(path, real) &&
+                 (strncmp(real, s->dir, strlen(s->dir)) != 0 || real[strlen(s->dir)] != '/')))
+                why = "an image lies outside the sources folder";
+            free(path);
+            xmlFree(src);
+        }
+        /* depth first, without recursion */
+        if (n->children && n->type == XML_ELEMENT_NODE)
+            n = n->children;
+        else {
+            while (n && !n->next)
+                n = n->parent;
+            if (n)
+                n = n->next;
+        }
+    }
+    xmlFreeDoc(doc);
+    return why;
 }
 
 /* ---- diagnostics ----------------------------------------------------------------------- */
@@ -326,7 +372,8 @@ static enum MHD_Result get_source(server *s, struct MHD_Connection *c, const cha
     if (!data)
         return send_error(c, 404, "no such source");
     char *tag = etag_of(data, len);
-    enum MHD_Result r = send_bytes(c, 200, "application/xml; charset=utf-8", data, len, tag, NULL);
+    /* as text: a stored document is never rendered by a browser opening this address */
+    enum MHD_Result r = send_bytes(c, 200, "text/plain; charset=utf-8", data, len, tag, NULL);
     free(tag);
     free(data);
     return r;
@@ -380,11 +427,15 @@ static enum MHD_Result put_source(server *s, struct MHD_Connection *c, const cha
 /* Previews: the posted XML rendered to PNG pages, with its errors and lint warnings. */
 static enum MHD_Result preview(server *s, struct MHD_Connection *c, const gw_buf *body)
 {
-    char *src = temp_source(s, body->data ? body->data : "", body->len);
+    const char *why = unconfined(s, body->data ? body->data : "", body->len);
+    if (why)
+        return send_error(c, 403, why);
     char tmpl[] = "/tmp/gongwen-preview-XXXXXX";
     char *dir = mkdtemp(tmpl);
-    if (!src || !dir) {
-        free(src);
+    char *src = dir ? temp_source(s, body->data ? body->data : "", body->len) : NULL;
+    if (!src) {
+        if (dir)
+            rmdir(dir);
         return send_error(c, 500, "no room for a preview");
     }
     capture cap;
@@ -411,6 +462,14 @@ static enum MHD_Result preview(server *s, struct MHD_Connection *c, const gw_buf
         gw_buf_printf(&b, "%s\"data:image/png;base64,%s\"", page > 1 ? "," : "", b64);
         g_free(b64);
         free(data);
+    }
+    /* a render that failed midway may have left pages */
+    for (int page = 1; page < 10000; page++) {
+        char *png = gw_xasprintf("%s/page-%d.png", dir, page);
+        int gone = unlink(png);
+        free(png);
+        if (gone != 0)
+            break;
     }
     gw_buf_adds(&b, "],\"diagnostics\":");
     /* messages name the private copy: show them as the source's own lines */
@@ -500,6 +559,14 @@ static enum MHD_Result pdf(server *s, struct MHD_Connection *c, const char *name
     char *path = source_path(s, name, true);
     if (!path)
         return send_error(c, 404, "no such source");
+    size_t slen = 0;
+    char *sdata = read_file(path, &slen);
+    const char *why = sdata ? unconfined(s, sdata, slen) : NULL;
+    free(sdata);
+    if (why) {
+        free(path);
+        return send_error(c, 403, why);
+    }
     char tmpl[] = "/tmp/gongwen-pdf-XXXXXX";
     char *dir = mkdtemp(tmpl);
     char *out = dir ? gw_xasprintf("%s/out.pdf", dir) : NULL;
@@ -579,6 +646,30 @@ static bool same_token(const char *a, const char *b)
     return diff == 0 && nb > 0;
 }
 
+/* Why a request is refused, or NULL. The Host must be one this server answers to (a page
+ * that rebinds its own name to 127.0.0.1 names itself), an Origin must be this page's own,
+ * and the API needs the token; the page's own files do not (they hold nothing). */
+static const char *refusal(const server *s, struct MHD_Connection *c, const char *url)
+{
+    const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host");
+    bool known = false;
+    for (size_t i = 0; i < sizeof s->hosts / sizeof s->hosts[0] && host; i++)
+        known |= s->hosts[i] && strcmp(host, s->hosts[i]) == 0;
+    if (!known)
+        return "this server answers to its own address only";
+    const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
+    if (origin && !(strncmp(origin, "http://", 7) == 0 && strcmp(origin + 7, host) == 0))
+        return "requests from other sites are refused";
+    if (strncmp(url, "/api/", 5) != 0)
+        return NULL;
+    const char *t = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Gongwen-Token");
+    if (!t)
+        t = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "token");
+    if (!t || !same_token(t, s->token))
+        return "a token is needed: open the address gongwen printed";
+    return NULL;
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
                               const char *method, const char *version, const char *upload,
                               size_t *upload_size, void **con_cls)
@@ -589,10 +680,16 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     if (!rq) {
         rq = gw_xcalloc(1, sizeof *rq);
         *con_cls = rq;
+        /* refused before any body is read: a page elsewhere (DNS rebinding names another
+         * host; a cross-site request another origin), a request without the token, a body
+         * too large */
+        const char *why = refusal(s, c, url);
+        if (why)
+            return send_error(c, 403, why);
         const char *length =
             MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         if (length && strtoull(length, NULL, 10) > MAX_BODY)
-            rq->too_large = true;
+            return send_error(c, 413, "the request is larger than 4 MB");
         return MHD_YES;
     }
     if (*upload_size) {
@@ -602,13 +699,6 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
             gw_buf_add(&rq->body, upload, *upload_size);
         *upload_size = 0;
         return MHD_YES;
-    }
-    if (s->token) {
-        const char *t = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Gongwen-Token");
-        if (!t)
-            t = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "token");
-        if (!t || !same_token(t, s->token))
-            return send_error(c, 403, "a token is needed: open the address gongwen printed");
     }
     if (rq->too_large)
         return send_error(c, 413, "the request is larger than 4 MB");
@@ -660,12 +750,29 @@ gw_status gw_serve(gw_ctx *ctx, const gw_serve_options *so)
         return GW_ERR_USAGE;
     }
     bool loopback = (ntohl(addr.sin_addr.s_addr) >> 24) == 127;
-    if (!loopback && !(so->token && *so->token)) {
+    /* the token: given (on the command line, or in GONGWEN_TOKEN, which `ps` does not show),
+     * or made here, so that other users of the machine cannot use the page either */
+    const char *given = so->token && *so->token ? so->token : getenv("GONGWEN_TOKEN");
+    if (!loopback && !(given && *given)) {
         gw_error(ctx, (gw_pos){NULL, 0},
-                 "serving on %s lets other machines in: give --token SECRET as well", bind);
+                 "serving on %s lets other machines in: give --token SECRET (or set "
+                 "GONGWEN_TOKEN) as well",
+                 bind);
         return GW_ERR_USAGE;
     }
-    server s = {.ctx = ctx, .token = so->token && *so->token ? so->token : NULL};
+    server s = {.ctx = ctx};
+    if (given && *given) {
+        s.token = gw_xstrdup(given);
+    } else {
+        unsigned char random[16];
+        if (getrandom(random, sizeof random, 0) != (ssize_t)sizeof random) {
+            gw_error(ctx, (gw_pos){NULL, 0}, "no random token: %s", strerror(errno));
+            return GW_ERR_SYSTEM;
+        }
+        s.token = gw_xmalloc(2 * sizeof random + 1);
+        for (size_t i = 0; i < sizeof random; i++)
+            snprintf(s.token + 2 * i, 3, "%02x", random[i]);
+    }
     char real[PATH_MAX];
     struct stat st;
     if (!realpath(so->sources ? so->sources : "sources", real) || stat(real, &st) != 0 ||
@@ -675,22 +782,27 @@ gw_status gw_serve(gw_ctx *ctx, const gw_serve_options *so)
     }
     s.dir = gw_xstrdup(real);
     s.webdir = gw_data_path(ctx, "web");
+    /* short idle times: a client that holds a connection without finishing its request
+     * blocks the others */
     struct MHD_Daemon *d =
         MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, handle,
                          &s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
                          MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_CONNECTION_LIMIT,
-                         (unsigned)64, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60, MHD_OPTION_END);
+                         (unsigned)64, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)15, MHD_OPTION_END);
     if (!d) {
         gw_error(ctx, (gw_pos){NULL, 0}, "cannot listen on %s:%u: %s", bind, so->port,
                  strerror(errno));
         free(s.dir);
         free(s.webdir);
+        free(s.token);
         return GW_ERR_SYSTEM;
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
     unsigned port = info ? info->port : so->port;
-    printf("gongwen: serving %s on http://%s:%u/%s%s\n", s.dir, bind, port,
-           s.token ? "?token=" : "", s.token ? s.token : "");
+    s.hosts[0] = gw_xasprintf("127.0.0.1:%u", port);
+    s.hosts[1] = gw_xasprintf("localhost:%u", port);
+    s.hosts[2] = gw_xasprintf("%s:%u", bind, port);
+    printf("gongwen: serving %s on http://%s:%u/?token=%s\n", s.dir, bind, port, s.token);
     fflush(stdout);
     /* until interrupted */
     sigset_t set;
@@ -702,5 +814,8 @@ gw_status gw_serve(gw_ctx *ctx, const gw_serve_options *so)
     MHD_stop_daemon(d);
     free(s.dir);
     free(s.webdir);
+    free(s.token);
+    for (size_t i = 0; i < sizeof s.hosts / sizeof s.hosts[0]; i++)
+        free(s.hosts[i]);
     return GW_OK;
 }

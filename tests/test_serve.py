@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import threading
 import time
@@ -39,10 +40,15 @@ class Server:
             line, self.proc.stderr.read() if self.proc.poll() is not None else '')
         self.url = line.split('http://', 1)[1].strip()
         self.base = 'http://' + self.url.split('/', 1)[0]
+        self.token = self.url.split('token=', 1)[1]
 
-    def request(self, method, path, body=None, headers=None):
+    def request(self, method, path, body=None, headers=None, auth=True):
+        """A request carrying the token (as the page does) unless auth is False."""
+        headers = dict(headers or {})
+        if auth and 'X-Gongwen-Token' not in headers:
+            headers['X-Gongwen-Token'] = self.token
         req = urllib.request.Request(self.base + path, data=body, method=method,
-                                     headers=headers or {})
+                                     headers=headers)
         try:
             with urllib.request.urlopen(req, timeout=60) as r:
                 return r.status, dict(r.headers), r.read()
@@ -64,6 +70,16 @@ class Server:
             self.stop()
         elif self.proc.poll() is None:
             self.proc.kill()
+
+
+def raw_status(server, request_head):
+    """Sends a request's head alone (no body) and returns the status the server answers with:
+    a refusal must come before the body is read."""
+    host, port = server.base[len('http://'):].rsplit(':', 1)
+    with socket.create_connection((host, int(port)), timeout=20) as sock:
+        sock.sendall(request_head.encode())
+        line = sock.makefile('rb').readline().decode()
+    return int(line.split()[1])
 
 
 def read(name):
@@ -209,8 +225,9 @@ def test_paths_that_leave_the_folder_are_refused():
 
 def test_oversized_body_and_wrong_method():
     with Server() as s:
-        status, _, _ = s.request('POST', '/api/preview', b'a' * (5 << 20))
-        assert status == 413
+        head = ('POST /api/preview HTTP/1.1\r\nHost: %s\r\nX-Gongwen-Token: %s\r\n'
+                'Content-Length: %d\r\n\r\n' % (s.base[7:], s.token, 5 << 20))
+        assert raw_status(s, head) == 413
         status, _, _ = s.request('DELETE', '/api/source?name=han-letter.xml')
         assert status == 405
         assert os.path.exists(os.path.join(s.dir, 'han-letter.xml'))
@@ -220,13 +237,63 @@ def test_token():
     s = Server('--bind', '0.0.0.0', expect_start=False)
     s.proc.wait(timeout=20)
     assert s.proc.returncode == 2 and '--token' in s.proc.stderr.read()
+    # without --token, a random one: other users of the machine cannot use the API either
+    with Server() as s:
+        assert len(s.token) == 32 and all(c in '0123456789abcdef' for c in s.token), s.url
+        assert s.request('GET', '/api/sources', auth=False)[0] == 403
+        assert s.request('GET', '/', auth=False)[0] == 200, 'the page itself holds nothing'
     with Server('--token', 's3cret-42') as s:
-        assert 'token=s3cret-42' in s.url
-        assert s.request('GET', '/api/sources')[0] == 403
+        assert s.token == 's3cret-42'
+        assert s.request('GET', '/api/sources', auth=False)[0] == 403
         assert s.request('GET', '/api/sources', headers={'X-Gongwen-Token': 'wrong'})[0] == 403
-        assert s.request('GET', '/api/sources', headers={'X-Gongwen-Token': 's3cret-42'})[0] == 200
-        assert s.request('GET', '/?token=s3cret-42')[0] == 200
-        assert s.request('GET', '/api/pdf?name=han-letter.xml&token=s3cret-4')[0] == 403
+        assert s.request('GET', '/api/sources')[0] == 200
+        assert s.request('GET', '/api/sources?token=s3cret-42', auth=False)[0] == 200
+        assert s.request('GET', '/api/pdf?name=han-letter.xml&token=s3cret-4', auth=False)[0] == 403
+        # refused before the body is read
+        head = ('POST /api/preview HTTP/1.1\r\nHost: %s\r\nContent-Length: %d\r\n\r\n'
+                % (s.base[7:], 3 << 20))
+        assert raw_status(s, head) == 403
+    env = dict(os.environ, GONGWEN_TOKEN='from-the-environment')
+    with Server(env=env) as s:
+        assert s.token == 'from-the-environment'
+
+
+def test_other_hosts_and_origins_are_refused():
+    """A page elsewhere that rebinds its name to 127.0.0.1 names itself in Host; a cross-site
+    request names its site in Origin. Both are refused, token or not."""
+    with Server() as s:
+        port = s.base.rsplit(':', 1)[1]
+        for host in ('evil.example:' + port, 'evil.example', '127.0.0.1:1'):
+            assert s.request('GET', '/api/sources', headers={'Host': host})[0] == 403, host
+            assert s.request('GET', '/', headers={'Host': host})[0] == 403, host
+        assert s.request('GET', '/api/sources', headers={'Host': 'localhost:' + port})[0] == 200
+        status, _, _ = s.request('POST', '/api/preview', read('han-letter.xml'),
+                                 headers={'Origin': 'http://evil.example'})
+        assert status == 403
+        assert s.request('GET', '/api/sources', headers={'Origin': s.base})[0] == 200
+
+
+def test_previews_render_sources_with_their_own_images_only():
+    """A history would read editions, an image path any file: the page refuses both."""
+    with Server() as s:
+        outside = os.path.join(tmpdir(), 'outside.xml')
+        shutil.copy(os.path.join(ROOT, 'sources', 'han-letter.xml'), outside)
+        history = ('<history xmlns="urn:gongwen:history:1"><edition src="../outside.xml" '
+                   'effective="2024-01-01"/></history>').encode()
+        status, _, body = s.request('POST', '/api/preview', history)
+        assert status == 403 and b'sources only' in body, body
+        notice = read('tongzhi-fujian.xml')
+        assert b'src="images/' in notice
+        # the seal's folder named absolutely, and through ..
+        for folder in (os.path.join(ROOT, 'sources', 'images'), '../sources/images'):
+            bad = notice.replace(b'src="images/', b'src="' + folder.encode() + b'/', 1)
+            status, _, body = s.request('POST', '/api/preview', bad)
+            assert status == 403 and b'outside' in body, (folder, status, body[:200])
+        # a saved source with such an image is not rendered for download either
+        with open(os.path.join(s.dir, 'bad.xml'), 'wb') as f:
+            f.write(notice.replace(b'src="images/', b'src="/etc/', 1))
+        assert s.request('GET', '/api/pdf?name=bad.xml')[0] == 403
+        assert s.request('POST', '/api/preview', notice)[0] == 200, 'its own images render'
 
 
 def test_under_sanitizers():
@@ -246,7 +313,8 @@ def test_under_sanitizers():
         s.request('PUT', '/api/source?name=han-letter.xml', old, {'If-Match': headers['ETag']})
         s.request('GET', '/api/pdf?name=han-letter.xml')
         s.request('GET', '/api/source?name=../x.xml')
-        s.request('POST', '/api/preview', b'a' * (5 << 20))
+        raw_status(s, 'POST /api/preview HTTP/1.1\r\nHost: %s\r\nContent-Length: %d\r\n\r\n'
+                   % (s.base[7:], 5 << 20))
     finally:
         s.proc.send_signal(signal.SIGTERM)
         s.proc.wait(timeout=60)

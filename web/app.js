@@ -2,7 +2,16 @@
 // the lint finds, save, download the PDF. No framework: the page is small.
 'use strict';
 
-const token = new URLSearchParams(location.search).get('token');
+// The token comes in the address gongwen printed; kept for this tab only and taken out of the
+// address bar (and so out of the browser's history).
+const token = (() => {
+  const given = new URLSearchParams(location.search).get('token');
+  if (given) {
+    sessionStorage.setItem('gongwen-token', given);
+    history.replaceState(null, '', location.pathname);
+  }
+  return given || sessionStorage.getItem('gongwen-token');
+})();
 const $ = (id) => document.getElementById(id);
 const state = { name: '', etag: null, seq: 0, timer: null };
 
