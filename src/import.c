@@ -20,6 +20,8 @@
 #include <string.h>
 
 #define MAX_TEXT_BYTES (64u << 20)
+/* names on one line: organs in a mark or a signature, signers */
+#define MAX_NAMES 64
 
 /* ---- reading and decoding --------------------------------------------------------------- */
 
@@ -141,8 +143,10 @@ static bool is_page_number(const gunichar *s, size_t n)
     while (i < n && (gw_is_blank(s[i]) || s[i] == '-' || s[i] == 0x2014 || s[i] == 0x2013 ||
                      s[i] == 0xFF0D || s[i] == '~'))
         i++;
+    size_t count_digits = 0;
     while (i < n && gw_arabic_digit(s[i]) >= 0) {
         digits = true;
+        count_digits++;
         i++;
     }
     if (page) {
@@ -155,7 +159,7 @@ static bool is_page_number(const gunichar *s, size_t n)
     while (i < n && (gw_is_blank(s[i]) || s[i] == '-' || s[i] == 0x2014 || s[i] == 0x2013 ||
                      s[i] == 0xFF0D || s[i] == '~'))
         i++;
-    return digits && i == n && n <= 16;
+    return digits && i == n && n <= 16 && count_digits <= 4; /* a 份号 has six */
 }
 
 /* Removes what web pages leave in text: &nbsp; and its broken forms. */
@@ -215,12 +219,30 @@ static bool split_lines(gw_ctx *ctx, gw_text *t, const char *text)
                 return false;
             }
         }
-        size_t a = 0;
-        while (a < len && gw_is_blank(s[a]) && s[a] != '\t')
-            a++;
-        while (len > a && gw_is_blank(s[len - 1]))
-            len--;
-        bool tabbed = gw_has_char(s + a, len - a, '\t');
+        /* Zero-width spaces and byte order marks inside the text are not text. */
+        size_t w = 0;
+        for (size_t i = 0; i < len; i++)
+            if (s[i] != 0x200B && s[i] != 0xFEFF)
+                s[w++] = s[i];
+        if (w != len)
+            report(t, no, "normalised", "zero-width spaces dropped");
+        len = w;
+        /* A table row has a tab after some text; its leading and trailing tabs are empty
+         * cells. Elsewhere tabs are indentation. */
+        size_t first = 0, last = len;
+        while (first < len && gw_is_blank(s[first]))
+            first++;
+        while (last > first && gw_is_blank(s[last - 1]))
+            last--;
+        bool tabbed = gw_has_char(s + first, last - first, '\t');
+        size_t a = first;
+        if (tabbed) {
+            while (a > 0 && s[a - 1] == '\t')
+                a--;
+            while (last < len && s[last] == '\t')
+                last++;
+        }
+        len = last;
         if (!tabbed) {
             size_t before = len - a;
             size_t after = drop_entities(s + a, len - a);
@@ -356,7 +378,8 @@ static bool addressee_like(const gw_line *l)
         gw_has_char(s, n - 1, 0xFF1A) || gw_has_char(s, n, '\t') ||
         gw_parse_mark(s, n).kind != GW_MARK_NONE)
         return false;
-    static const char *const not_organs[] = {"如下", "附件", "附：", "注：", "说明", "现将"};
+    static const char *const not_organs[] = {"如下", "附件", "附：", "注：", "说明", "现将",
+                                             "《",   "根据", "按照", "依据", "决定", "为了"};
     for (size_t k = 0; k < sizeof not_organs / sizeof not_organs[0]; k++) {
         glong m = 0;
         gunichar *w = g_utf8_to_ucs4_fast(not_organs[k], -1, &m);
@@ -421,6 +444,12 @@ static bool signature_like(const gw_line *l)
         return false;
     for (size_t i = 0; i < n; i++)
         if (gw_is_terminal(s[i]) || s[i] == 0xFF0C || s[i] == 0x3001 || s[i] == ',')
+            return false;
+    /* the closing formulas of the text, typed without their stop */
+    static const char *const formulas[] = {"特此", "此复",   "专此",   "妥否", "此致",
+                                           "以上", "请批示", "请审批", "请予"};
+    for (size_t k = 0; k < sizeof formulas / sizeof formulas[0]; k++)
+        if (gw_starts_with(s, n, formulas[k]))
             return false;
     return gw_parse_mark(s, n).kind == GW_MARK_NONE && count_cjk(s, n) >= 2;
 }
@@ -535,12 +564,21 @@ static bool continues(rec *r, size_t j, size_t k)
         return false;
     const gunichar *s = a->text.s;
     size_t n = a->text.n;
+    bool open_end = !gw_is_terminal(s[n - 1]);
+    /* a short numbered line is a heading; one as long as a wrapped line of text is text */
     if (ma.kind != GW_MARK_NONE && ma.kind != GW_MARK_ARTICLE &&
-        heading_like(s + ma.len, n - ma.len))
+        heading_like(s + ma.len, n - ma.len) && !(open_end && n - ma.len >= 20))
+        return false;
+    /* a line that starts with a label (电子邮箱：…, 联系人：…) starts anew */
+    const gunichar *t = b->text.s;
+    for (size_t i = 1; i < b->text.n && i <= 6 && gw_is_cjk(t[i - 1]); i++)
+        if (t[i] == 0xFF1A || t[i] == ':')
+            return false;
+    if (!open_end)
         return false;
     if (r->blank_mode && !b->blank_before)
         return true;
-    return !gw_is_terminal(s[n - 1]) && n >= 15;
+    return n >= 15;
 }
 
 static size_t collect_paras(rec *r, size_t a, size_t b, para **out)
@@ -607,6 +645,8 @@ static size_t row_cells(const gunichar *s, size_t n, size_t *at, size_t *len, si
         size_t b = a;
         while (b < n && s[b] != '\t')
             b++;
+        if (k + 1 == max) /* the last slot keeps the rest of the row: nothing is lost */
+            b = n;
         size_t x = gw_skip_blanks(s, b, a), y = b;
         while (y > x && gw_is_blank(s[y - 1]))
             y--;
@@ -971,6 +1011,11 @@ static size_t split_names(const gunichar *s, size_t n, size_t at[], size_t len[]
         size_t j = i;
         while (j < n && !gw_is_blank(s[j]))
             j++;
+        if (k + 1 == max) { /* the last slot keeps the rest of the line: nothing is lost */
+            j = n;
+            while (j > i && gw_is_blank(s[j - 1]))
+                j--;
+        }
         at[k] = i;
         len[k++] = j - i;
         i = gw_skip_blanks(s, n, j);
@@ -1016,7 +1061,14 @@ static void add_title_text(rec *r, xmlNodePtr title, size_t a, size_t b)
         for (size_t k = 0; k < n;) {
             if (gw_is_blank(s[k])) {
                 size_t e = gw_skip_blanks(s, n, k);
-                if (!letter_spaced)
+                /* the spaces word processors put around Latin and digits (做好 2024 年) are
+                 * not a line break */
+                bool latin = (k > 0 && s[k - 1] < 0x80 && g_unichar_isalnum(s[k - 1])) ||
+                             (e < n && s[e] < 0x80 && g_unichar_isalnum(s[e]));
+                if (latin)
+                    report(r->t, l->no, "normalised",
+                           "the spaces around Latin letters or digits in the title dropped");
+                else if (!letter_spaced)
                     gw_buf_adds(&out, "\n");
                 k = e;
                 continue;
@@ -1086,17 +1138,26 @@ static size_t add_title_note(rec *r, xmlNodePtr parent, size_t i, size_t limit)
  * first signature line and returns the date's index, or b when there is none. */
 static size_t find_closing(rec *r, size_t a, size_t b, size_t *sig)
 {
+    /* The first date with a name above it; else the first date the text does not go on
+     * after (a date in the body, 一、会议时间 / 2024年3月12日 / 二、…, is not the closing). */
+    size_t bare = b;
     for (size_t d = a; d < b; d++) {
         if (L(r, d)->role != GW_LINE_TEXT || !is_date_line(L(r, d)))
             continue;
         size_t s = d;
         while (s > a && d - s < 4 && signature_like(L(r, s - 1)))
             s--;
-        *sig = s;
-        return d;
+        if (s < d) {
+            *sig = s;
+            return d;
+        }
+        if (bare == b &&
+            (d + 1 == b || L(r, d + 1)->role != GW_LINE_TEXT ||
+             gw_parse_mark(L(r, d + 1)->text.s, L(r, d + 1)->text.n).kind == GW_MARK_NONE))
+            bare = d;
     }
-    *sig = b;
-    return b;
+    *sig = bare;
+    return bare;
 }
 
 static char *iso_date(const gw_line *l, rec *r)
@@ -1149,8 +1210,8 @@ static void add_closing(rec *r, xmlNodePtr parent, size_t sig, size_t date, xmlN
     for (size_t k = sig; k < date; k++) {
         gw_line *l = L(r, k);
         set_role(r, k, GW_LINE_SIGNATURE, "signature (发文机关署名)");
-        size_t at[16], len[16];
-        size_t m = split_names(l->text.s, l->text.n, at, len, 16);
+        size_t at[MAX_NAMES], len[MAX_NAMES];
+        size_t m = split_names(l->text.s, l->text.n, at, len, MAX_NAMES);
         if (m > 1)
             report(r->t, l->no, "recognised", "%zu organs sign on one line (联合行文)", m);
         if (m == 1 && (pending || (k + 1 < date && !organ_ending(l->text.s + at[0], len[0])))) {
@@ -1168,9 +1229,17 @@ static void add_closing(rec *r, xmlNodePtr parent, size_t sig, size_t date, xmlN
             }
             continue;
         }
+        if (pending) { /* a line of several names ends the broken one */
+            add_signature(r, closing, organs, pending, pn);
+            free(pending);
+            pending = NULL;
+            pn = 0;
+        }
         for (size_t j = 0; j < m; j++)
             add_signature(r, closing, organs, l->text.s + at[j], len[j]);
     }
+    if (pending)
+        add_signature(r, closing, organs, pending, pn);
     free(pending);
     set_role(r, date, GW_LINE_DATE, "date (成文日期)");
     char *iso = iso_date(L(r, date), r);
@@ -1428,7 +1497,10 @@ static void add_colophon(rec *r, xmlNodePtr doc_el, size_t a, size_t b, xmlNodeP
         }
     }
     if (!printer) {
-        xmlChar *organ = xmlNodeGetContent(xmlFirstElementChild(head));
+        xmlNodePtr first_organ = xmlFirstElementChild(head);
+        while (first_organ && !xmlStrEqual(first_organ->name, BAD_CAST "organ"))
+            first_organ = xmlNextElementSibling(first_organ);
+        xmlChar *organ = first_organ ? xmlNodeGetContent(first_organ) : NULL;
         printer = gw_xstrdup(organ ? (const char *)organ : "");
         xmlFree(organ);
         if (r->have_date)
@@ -1552,8 +1624,8 @@ static bool recognise(gw_ctx *ctx, gw_text *t)
             size_t e = len - suffix_len;
             while (e > 0 && gw_is_blank(s[e - 1]))
                 e--;
-            size_t at[8], nl[8];
-            size_t m = split_names(s, e, at, nl, 8);
+            size_t at[MAX_NAMES], nl[MAX_NAMES];
+            size_t m = split_names(s, e, at, nl, MAX_NAMES);
             if (m == 0)
                 break;
             organ = el_text(&r, head, "organ", s + at[0], nl[0]);
@@ -1610,8 +1682,9 @@ static bool recognise(gw_ctx *ctx, gw_text *t)
                 digits[nd] = '\0';
                 xmlNewProp(number, BAD_CAST "seq", BAD_CAST digits);
                 if (dn.signer_at) {
-                    size_t at[8], nl[8];
-                    size_t m = split_names(s + dn.signer_at, l->text.n - dn.signer_at, at, nl, 8);
+                    size_t at[MAX_NAMES], nl[MAX_NAMES];
+                    size_t m =
+                        split_names(s + dn.signer_at, l->text.n - dn.signer_at, at, nl, MAX_NAMES);
                     for (size_t k = 0; k < m; k++)
                         el_text(&r, signers, "signer", s + dn.signer_at + at[k], nl[k]);
                     t->has_signer = true;
@@ -1623,8 +1696,8 @@ static bool recognise(gw_ctx *ctx, gw_text *t)
             } else if (gw_is_signer_label(l->text.s, l->text.n, 0)) {
                 set_role(&r, i, GW_LINE_SIGNER, "签发人");
                 size_t k = gw_skip_blanks(l->text.s, l->text.n, 4);
-                size_t at[8], nl[8];
-                size_t m = split_names(l->text.s + k, l->text.n - k, at, nl, 8);
+                size_t at[MAX_NAMES], nl[MAX_NAMES];
+                size_t m = split_names(l->text.s + k, l->text.n - k, at, nl, MAX_NAMES);
                 for (size_t j = 0; j < m; j++)
                     el_text(&r, signers, "signer", l->text.s + k + at[j], nl[j]);
                 t->has_signer = true;
@@ -1754,6 +1827,20 @@ static bool recognise(gw_ctx *ctx, gw_text *t)
         report(t, L(&r, list)->no, "guessed",
                "the 附件说明 names %zu attachments, the text holds %d labelled ones", r.n_att_names,
                labelled);
+    /* Attachments the 附件说明 names but the text does not hold: their titles still stand (on
+     * pages of their own), so that the 附件说明 made from them keeps every name. */
+    for (size_t k = (size_t)labelled; k < r.n_att_names; k++) {
+        xmlNodePtr att = el(&r, root, "attachment");
+        int nth = 1;
+        for (xmlNodePtr c = root->children; c != att; c = c->next)
+            nth += c->type == XML_ELEMENT_NODE && xmlStrEqual(c->name, BAD_CAST "attachment");
+        char id[32];
+        snprintf(id, sizeof id, "f%d", nth);
+        xmlNewProp(att, BAD_CAST "id", BAD_CAST id);
+        el_text(&r, att, "title", r.att_names[k].s, r.att_names[k].n);
+        report(t, L(&r, list)->no + (int)k, "guessed",
+               "attachment %zu is not in the text: its page holds its title alone", k + 1);
+    }
     if (labelled && !r.n_att_names && date < end)
         report(t, L(&r, date)->no, "normalised",
                "no 附件说明 was typed: it is made from the attachments' titles");
@@ -1830,10 +1917,10 @@ static bool recognise(gw_ctx *ctx, gw_text *t)
     }
     xmlFreeNode(signers);
     if (copy || secrecy || urgency) {
-        xmlNodePtr first = xmlFirstElementChild(head);
+        /* 份号, 密级, 紧急 first, in that order, however they were typed */
         xmlNodePtr order[3] = {urgency, secrecy, copy};
         for (int k = 0; k < 3; k++)
-            if (order[k] && order[k] != first) {
+            if (order[k] && order[k] != xmlFirstElementChild(head)) {
                 xmlUnlinkNode(order[k]);
                 xmlAddPrevSibling(xmlFirstElementChild(head), order[k]);
             }

@@ -78,30 +78,37 @@ static int halfwidth(gunichar *s, size_t n, size_t *first)
         bool cjk_before = i > 0 && cjk_or_fullwidth(s[i - 1]);
         bool cjk_after = i + 1 < n && cjk_or_fullwidth(s[i + 1]);
         bool hit = cjk_before || cjk_after;
-        if (s[i] == '.') /* a full stop after Chinese; 1.三级 is a number */
-            hit = i > 0 && gw_is_cjk(s[i - 1]);
-        if (s[i] == '(' || s[i] == ')') {
-            /* a bracket pair counts when what it holds is Chinese: (六), (试行) */
-            hit = false;
-            size_t a = i, b = i;
-            if (s[i] == '(') {
-                while (b < n && s[b] != ')')
-                    b++;
-            } else {
-                while (a > 0 && s[a] != '(')
-                    a--;
+        size_t pair = i; /* a bracket pair is decided once, for both its brackets */
+        if (s[i] == '.') /* a stop after Chinese; 1.三级 is a number, 通知.doc a file name */
+            hit = i > 0 && gw_is_cjk(s[i - 1]) &&
+                  !(i + 1 < n && s[i + 1] < 0x80 && g_unichar_isalnum(s[i + 1]));
+        if (s[i] == '(') {
+            size_t b = i + 1;
+            while (b < n && s[b] != ')' && s[b] != '(')
+                b++;
+            if (b < n && s[b] == ')') {
+                /* (六), (试行): what it holds is Chinese, or Chinese stands around it; not
+                 * (2024) in 某政发(2024)7号, which the document-number rule treats */
+                bool inside = false;
+                for (size_t k = i + 1; k < b && !inside; k++)
+                    inside = gw_is_cjk(s[k]);
+                bool after = b + 1 < n && cjk_or_fullwidth(s[b + 1]);
+                hit = inside || (cjk_before && after);
+                pair = b;
             }
-            if (a < b && b < n && s[a] == '(' && s[b] == ')')
-                for (size_t k = a + 1; k < b && !hit; k++)
-                    hit = gw_is_cjk(s[k]);
-            hit = hit || cjk_before || cjk_after;
-        }
+        } /* a ')' met here has no '(' before it: its neighbours decide, as for other marks */
         if (hit) {
             if (!found)
                 *first = i;
             s[i] = f;
             found++;
+            if (pair != i) {
+                s[pair] = fullwidth_of(s[pair]);
+                found++;
+            }
         }
+        if (pair != i)
+            i = pair;
     }
     return found;
 }

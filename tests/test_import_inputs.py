@@ -234,3 +234,52 @@ def test_order_with_its_signatory():
                  '<date>2024-03-15</date>'):
         assert part in src, '%s not in\n%s' % (part, src)
     assert '<title>' not in src
+
+
+# Texts a review found read wrongly, and what their sources must (and must not) hold.
+HEAD = '关于做好防汛工作的通知\n各区人民政府：\n为做好今年防汛工作，现将有关事项通知如下。\n'
+READINGS = [
+    ('formula-then-joint-signature', HEAD + '特此通知\n某某市水利局　某某市财政局\n2024年3月5日\n',
+     ['<p>特此通知</p>', '<signature>某某市水利局</signature>', '<signature>某某市财政局</signature>'],
+     ['<signature>特此']),
+    ('formula-is-no-signature', HEAD + '特此通知\n某某市人民政府\n2024年3月5日\n',
+     ['<p>特此通知</p>', '<signature>某某市人民政府</signature>'], ['特此通知某某']),
+    ('attachments-named-but-absent',
+     HEAD + '附件：1.防汛工作检查表\n2.值班人员名单\n某某市人民政府\n2024年3月5日\n',
+     ['<title>防汛工作检查表</title>', '<title>值班人员名单</title>'], []),
+    ('head-in-any-order-and-no-printer',
+     '机密★1年\n特急\n000123\n某某市人民政府文件\n某政发〔2024〕7号\n' + HEAD +
+     '某某市人民政府\n2024年3月5日\n抄送：市委办公室。\n',
+     ['<copy>000123</copy>', '<printer>某某市人民政府</printer>'], ['<printer>特急']),
+    ('wrapped-numbered-paragraph',
+     HEAD + '（一）各区要成立防汛指挥部，由区长任总指挥，统一指挥本辖\n区的防汛工作。\n某某市人民政府\n2024年3月5日\n',
+     ['统一指挥本辖区的防汛工作。'], ['<heading>']),
+    ('indented-text-is-no-table',
+     '关于做好防汛工作的通知\n各区人民政府：\n\t为做好今年防汛工作，现将有关事项通知如下。\n\t各单位要认真落实。\n某某市人民政府\n2024年3月5日\n',
+     ['<p>为做好今年防汛工作，现将有关事项通知如下。</p>'], ['<table']),
+    ('date-in-the-body', HEAD + '一、会议时间\n2024年3月12日\n二、会议地点\n市政府第一会议室\n某某市人民政府\n2024年3月5日\n',
+     ['<p>2024年3月12日</p>', '<date>2024-03-05</date>', '<heading>会议地点</heading>'], ['<attachment']),
+    ('digits-in-a-title', '关于做好 2024 年防汛工作的通知\n各区人民政府：\n为做好今年防汛工作，现将有关事项通知如下。\n某某市人民政府\n2024年3月5日\n',
+     ['<title>关于做好2024年防汛工作的通知</title>'], ['<br/>']),
+    ('zero-width-space', '关于做好防汛工作的通知\n各区人民政府：\n为做好今年防汛工作，现将有关事项通知如下。\n某某市\u200b人民政府\n2024年3月5日\n',
+     ['<signature>某某市人民政府</signature>'], []),
+    ('label-line-starts-anew', HEAD + '联系人：张三，电话：0931-8123456\n电子邮箱：zhang@example.cn\n某某市人民政府\n2024年3月5日\n',
+     ['<p>电子邮箱：zhang@example.cn</p>'], []),
+    ('sentence-is-no-addressee', '关于禁止燃放烟花爆竹的通告\n为保障公共安全，根据《某某市烟花爆竹安全管理条例》，市政府决定在下列区域禁止燃放烟花爆竹：\n一、城区主要街道。\n某某市人民政府\n2024年3月5日\n',
+     [], ['<addressee>']),
+    ('many-organs-keep-every-name', '　'.join('第%d局' % i for i in range(1, 70)) + '文件\n' + HEAD +
+     '第1局\n2024年3月5日\n', ['第68局', '第69局'], []),
+]
+
+
+def check_reading(text, present, absent):
+    rc, src, err = imported('reading.txt', text.encode('utf-8'))
+    assert rc == 0, err
+    src = src.decode('utf-8')
+    for part in present:
+        assert part in src, '%s not in\n%s\n%s' % (part, src, err)
+    for part in absent:
+        assert part not in src, '%s in\n%s' % (part, src)
+
+
+TESTS = [('reading[%s]' % c[0], (lambda c=c: check_reading(*c[1:]))) for c in READINGS]

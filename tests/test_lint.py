@@ -98,6 +98,7 @@ NEAR_MISSES = [
     ('number-padding', '某政发〔2024〕7号', '某政发〔2024〕10号'),
     ('date-padding', '2024年3月5日\n附件', '2024年10月20日\n附件'),
     ('halfwidth-punct', '各区要明确分工。', '各区要按GB/T 9704-2012, ISO 9001:2015明确分工。'),
+    ('halfwidth-punct', '各区要明确分工。', '各区要按附件通知.doc和某政发(2024)7号明确分工。'),
     ('title-punct', '关于做好防汛工作的通知', '关于印发《防汛工作规定》的通知'),
     ('signer-missing', '关于做好防汛工作的通知\n', '关于申请防汛经费的请示\n签发人：张三\n'),
     ('signature-missing', '某某市人民政府\n2024年3月5日', '某某市人民政府　某某军分区\n2024年3月5日'),
@@ -276,3 +277,10 @@ def test_lint_of_broken_input_is_an_error():
     assert rc == 1 and ': error: ' in err, err
     rc, out, err = gongwen('lint', os.path.join(tmpdir(), 'missing.txt'))
     assert rc in (1, 3) and ': error: ' in err, err
+
+
+def test_fix_turns_both_brackets_of_a_pair():
+    """A bracket pair is one decision: (试行) and (1) become （试行） and （1）, never （1)."""
+    path = write('pair.txt', changed('各区要明确分工。', '(1)各区要明确分工(试行)。'))
+    rc, out, err = gongwen('lint', '--fix', path)
+    assert '（1）各区要明确分工（试行）。' in out, out
