@@ -1297,6 +1297,19 @@ static bool same_text(const gunichar *a, size_t an, const gunichar *b, size_t bn
     }
 }
 
+/* A new attachment of the document, with its id f1, f2, … by its place; *nth is that place. */
+static xmlNodePtr new_attachment(rec *r, xmlNodePtr doc_el, int *nth)
+{
+    xmlNodePtr att = el(r, doc_el, "attachment");
+    *nth = 1;
+    for (xmlNodePtr c = doc_el->children; c != att; c = c->next)
+        *nth += c->type == XML_ELEMENT_NODE && xmlStrEqual(c->name, BAD_CAST "attachment");
+    char id[32];
+    snprintf(id, sizeof id, "f%d", *nth);
+    xmlNewProp(att, BAD_CAST "id", BAD_CAST id);
+    return att;
+}
+
 /* An attachment from line i: label, title, 题注, 主送, content, closing. Returns the next
  * line. */
 static size_t add_attachment(rec *r, xmlNodePtr doc_el, size_t i, size_t end, int *labelled)
@@ -1305,13 +1318,8 @@ static size_t add_attachment(rec *r, xmlNodePtr doc_el, size_t i, size_t end, in
     bool enclosed = false;
     long number = 0;
     bool has_label = att_label(L(r, i), &title_at, &enclosed, &number);
-    xmlNodePtr att = el(r, doc_el, "attachment");
-    int nth = 1;
-    for (xmlNodePtr c = doc_el->children; c != att; c = c->next)
-        nth += c->type == XML_ELEMENT_NODE && xmlStrEqual(c->name, BAD_CAST "attachment");
-    char id[32];
-    snprintf(id, sizeof id, "f%d", nth);
-    xmlNewProp(att, BAD_CAST "id", BAD_CAST id);
+    int nth = 0;
+    xmlNodePtr att = new_attachment(r, doc_el, &nth);
     snprintf(r->prefix, sizeof r->prefix, "f%d-", nth);
     bool yes = has_label && !enclosed;
     if (!yes)
@@ -1830,13 +1838,8 @@ static bool recognise(gw_ctx *ctx, gw_text *t)
     /* Attachments the 附件说明 names but the text does not hold: their titles still stand (on
      * pages of their own), so that the 附件说明 made from them keeps every name. */
     for (size_t k = (size_t)labelled; k < r.n_att_names; k++) {
-        xmlNodePtr att = el(&r, root, "attachment");
-        int nth = 1;
-        for (xmlNodePtr c = root->children; c != att; c = c->next)
-            nth += c->type == XML_ELEMENT_NODE && xmlStrEqual(c->name, BAD_CAST "attachment");
-        char id[32];
-        snprintf(id, sizeof id, "f%d", nth);
-        xmlNewProp(att, BAD_CAST "id", BAD_CAST id);
+        int nth = 0;
+        xmlNodePtr att = new_attachment(&r, root, &nth);
         el_text(&r, att, "title", r.att_names[k].s, r.att_names[k].n);
         report(t, L(&r, list)->no + (int)k, "guessed",
                "attachment %zu is not in the text: its page holds its title alone", k + 1);
