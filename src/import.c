@@ -1029,7 +1029,13 @@ static size_t find_title(rec *r, size_t i, size_t limit, size_t max_chars)
 {
     size_t k = i;
     while (k < limit && k < i + 4 && title_like(L(r, k), max_chars)) {
-        if (title_kind(L(r, k)->text.s, L(r, k)->text.n))
+        /* a line may end in a kind and the title go on: …转发市教育局 / 学校安全工作实施方案 /
+         * 的通知 */
+        const gw_line *next = k + 1 < limit && k + 1 < i + 4 ? L(r, k + 1) : NULL;
+        bool goes_on = next && title_like(next, max_chars) &&
+                       (gw_starts_with(next->text.s, next->text.n, "的") ||
+                        title_kind(next->text.s, next->text.n));
+        if (title_kind(L(r, k)->text.s, L(r, k)->text.n) && !goes_on)
             return k + 1;
         k++;
     }
@@ -1437,6 +1443,16 @@ static size_t add_attachment(rec *r, xmlNodePtr doc_el, size_t i, size_t end, in
 }
 
 /* 版记 from the end: 主送, 抄送 and the 印发 line. Returns the first line of it. */
+/* 抄送：… or 主送：… */
+static bool colophon_list(const gw_line *l)
+{
+    const gunichar *s = l->text.s;
+    size_t n = l->text.n;
+    return n > 3 && !gw_has_char(s, n, '\t') && gw_skip_blanks(s, n, 3) < n &&
+           (gw_starts_with(s, n, "抄送") || gw_starts_with(s, n, "主送")) &&
+           (s[2] == 0xFF1A || s[2] == ':');
+}
+
 static size_t find_colophon(rec *r, size_t a, size_t b)
 {
     size_t i = b;
@@ -1444,10 +1460,18 @@ static size_t find_colophon(rec *r, size_t a, size_t b)
         gw_line *l = L(r, i - 1);
         const gunichar *s = l->text.s;
         size_t n = l->text.n;
-        if (n > 3 && !gw_has_char(s, n, '\t') && gw_skip_blanks(s, n, 3) < n &&
-            (gw_starts_with(s, n, "抄送") || gw_starts_with(s, n, "主送")) &&
-            (s[2] == 0xFF1A || s[2] == ':')) {
-            l->role = s[0] == 0x6284 ? GW_LINE_CC : GW_LINE_TO;
+        /* a list wrapped onto up to three more lines: those lines carry on it */
+        size_t start = i - 1;
+        while (start > a && i - 1 - start < 3 && !colophon_list(L(r, start - 1)) &&
+               !gw_is_terminal(L(r, start - 1)->text.s[L(r, start - 1)->text.n - 1]) &&
+               !gw_has_char(L(r, start - 1)->text.s, L(r, start - 1)->text.n, '\t'))
+            start--;
+        bool carried = !colophon_list(l) && start > a && colophon_list(L(r, start - 1)) &&
+                       !gw_is_terminal(L(r, start - 1)->text.s[L(r, start - 1)->text.n - 1]) &&
+                       !gw_has_char(s, n, '\t') && !is_date_line(l) && !gw_ends_with(s, n, "印发");
+        if (colophon_list(l) || carried) {
+            const gw_line *list = carried ? L(r, start - 1) : l;
+            l->role = list->text.s[0] == 0x6284 ? GW_LINE_CC : GW_LINE_TO;
         } else if (n > 8 && gw_ends_with(s, n, "印发") && !gw_has_char(s, n, '\t')) {
             size_t j = n - 2;
             while (j > 0 && !gw_is_blank(s[j - 1]))
@@ -1477,13 +1501,20 @@ static void add_colophon(rec *r, xmlNodePtr doc_el, size_t a, size_t b, xmlNodeP
         const gunichar *s = l->text.s;
         size_t n = l->text.n;
         if (l->role == GW_LINE_TO || l->role == GW_LINE_CC) {
-            size_t k = gw_skip_blanks(s, n, 3);
+            /* a list's first line, or a line it was wrapped onto, or a second list of the
+             * same kind: all of it is one list */
+            bool first = colophon_list(l);
+            size_t k = first ? gw_skip_blanks(s, n, 3) : 0;
             char *u = gw_ustr_utf8(s + k, n - k);
-            if (l->role == GW_LINE_TO && !to)
-                to = xmlNewTextChild(col, r->ns, BAD_CAST "to", BAD_CAST u);
-            else if (l->role == GW_LINE_CC && !cc)
-                cc = xmlNewTextChild(col, r->ns, BAD_CAST "cc", BAD_CAST u);
+            xmlNodePtr *list = l->role == GW_LINE_TO ? &to : &cc;
+            if (!*list)
+                *list = xmlNewTextChild(col, r->ns, BAD_CAST(l->role == GW_LINE_TO ? "to" : "cc"),
+                                        BAD_CAST u);
+            else
+                xmlNodeAddContent(*list, BAD_CAST u);
             free(u);
+            if (!first)
+                report(r->t, l->no, "normalised", "a line of the 版记's list joined to it");
             report(r->t, l->no, "recognised", "版记: %s", l->role == GW_LINE_TO ? "主送" : "抄送");
         } else if (l->role == GW_LINE_PRINTED) {
             size_t j = n - 2;

@@ -356,6 +356,10 @@ static gw_status lint_text(lint *l, const char *fix_path)
             }
             break;
         case GW_LINE_CC:
+            /* only the list's last line ends it: a line it was wrapped onto may follow */
+            if (i + 1 < t->n_lines && t->lines[i + 1].role == GW_LINE_CC &&
+                !gw_starts_with(t->lines[i + 1].text.s, t->lines[i + 1].text.n, "抄送"))
+                break;
             if (s[n - 1] != 0x3002) {
                 warn(l, ln->no, "cc-stop",
                      "the 抄送 line does not end with a full stop 。 (GB/T 9704 §7.4.2)");
