@@ -111,6 +111,7 @@ static char *decode(gw_ctx *ctx, gw_text *t, char *raw, size_t len)
         memmove(raw, raw + 3, len - 3 + 1);
         len -= 3;
         report(t, 1, "normalised", "dropped the UTF-8 byte order mark");
+        t->bom = true;
     }
     const gchar *end = NULL;
     if (g_utf8_validate(raw, (gssize)len, &end))

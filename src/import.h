@@ -59,6 +59,7 @@ typedef struct gw_text {
     xmlDocPtr source; /* the source built from the lines */
     char *utf8;       /* the whole text, decoded */
     bool decoded;     /* it was not UTF-8 in the file */
+    bool bom;         /* it began with a UTF-8 byte order mark */
     gw_buf report;    /* file:line: note: … lines */
     int n_guessed, n_normalised;
 } gw_text;

@@ -431,11 +431,15 @@ static gw_status lint_text(lint *l, const char *fix_path)
     (void)depth_warned;
     gw_status st = GW_OK;
     if (fix_path) {
+        /* the text as it was but for the fixes: its byte order mark and its line ends */
         gw_buf out = {0};
+        const char *eol = strstr(t->utf8, "\r\n") ? "\r\n" : "\n";
+        if (t->bom && !t->decoded)
+            gw_buf_adds(&out, "\xEF\xBB\xBF");
         for (size_t i = 0; i < rl.n; i++) {
             gw_buf_adds(&out, rl.line[i]);
             if (i + 1 < rl.n || (t->utf8[0] && t->utf8[strlen(t->utf8) - 1] == '\n'))
-                gw_buf_adds(&out, "\n");
+                gw_buf_adds(&out, eol);
         }
         st = gw_write_bytes(l->ctx, fix_path, out.data ? out.data : "", out.len);
         gw_buf_free(&out);

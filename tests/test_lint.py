@@ -284,3 +284,14 @@ def test_fix_turns_both_brackets_of_a_pair():
     path = write('pair.txt', changed('各区要明确分工。', '(1)各区要明确分工(试行)。'))
     rc, out, err = gongwen('lint', '--fix', path)
     assert '（1）各区要明确分工（试行）。' in out, out
+
+
+def test_fix_keeps_the_byte_order_mark_and_line_ends():
+    text = changed('市人大常委会办公室。', '市人大常委会办公室')
+    path = os.path.join(tmpdir(), 'crlf.txt')
+    with open(path, 'wb') as f:
+        f.write(b'\xef\xbb\xbf' + text.replace('\n', '\r\n').encode('utf-8'))
+    fixed = os.path.join(tmpdir(), 'fixed.txt')
+    rc, out, err = gongwen('lint', path, '--fix', '-o', fixed)
+    with open(fixed, 'rb') as f:
+        assert f.read() == b'\xef\xbb\xbf' + CLEAN.replace('\n', '\r\n').encode('utf-8')
