@@ -1024,6 +1024,23 @@ static size_t split_names(const gunichar *s, size_t n, size_t at[], size_t len[]
     return k;
 }
 
+/* A line of people's names only: one to four of two to four Chinese characters each. */
+static bool names_only(const gw_line *l)
+{
+    size_t at[5], len[5];
+    size_t m = split_names(l->text.s, l->text.n, at, len, 5);
+    if (l->role != GW_LINE_TEXT || m == 0 || m > 4)
+        return false;
+    for (size_t k = 0; k < m; k++) {
+        if (len[k] < 2 || len[k] > 4)
+            return false;
+        for (size_t c = 0; c < len[k]; c++)
+            if (!gw_is_cjk(l->text.s[at[k] + c]))
+                return false;
+    }
+    return true;
+}
+
 /* Title lines from i: up to four lines, the last ending in a kind of document when one does.
  * Returns the index after them. */
 static size_t find_title(rec *r, size_t i, size_t limit, size_t max_chars)
@@ -1741,6 +1758,13 @@ static bool recognise(gw_ctx *ctx, gw_text *t)
                 for (size_t j = 0; j < m; j++)
                     el_text(&r, signers, "signer", l->text.s + k + at[j], nl[j]);
                 t->has_signer = true;
+            } else if (t->has_signer && names_only(l)) {
+                /* the signers of a joint document, set two a line under the first */
+                set_role(&r, i, GW_LINE_SIGNER, "签发人 (continued)");
+                size_t at[MAX_NAMES], nl[MAX_NAMES];
+                size_t m = split_names(l->text.s, l->text.n, at, nl, MAX_NAMES);
+                for (size_t j = 0; j < m; j++)
+                    el_text(&r, signers, "signer", l->text.s + at[j], nl[j]);
             } else {
                 break;
             }
