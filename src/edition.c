@@ -467,9 +467,13 @@ static void do_replace(applying *ap, xmlNodePtr op)
         return;
     }
     /* The whole content goes: sub-units given again keep their ids (and the references to
-     * them); those left out count as deleted here. */
+     * them); those left out count as deleted here. A chapter's, section's or point's heading
+     * stays: the schema lets a replacement give a heading alone or content alone, and a
+     * chapter without its heading is no source. */
     for (xmlNodePtr c = unit->children, next; c; c = next) {
         next = c->next;
+        if (is_el(c, GW_SOURCE_NS, "heading"))
+            continue;
         unindex_units(ap, c, line_of(op), true);
         free_subtree(ap, c);
     }

@@ -797,6 +797,23 @@ def test_redline_default_output():
     assert sorted(os.listdir(d)) == ['new-compare.pdf', 'new-redline.pdf', 'new.xml', 'old.xml']
 
 
+# --- bugs found in review ---------------------------------------------------------------------
+
+def test_replace_a_chapters_content_keeps_its_heading():
+    """A replace gives a heading alone or content alone (schema/amendment.rng): replacing a
+    chapter's articles kept nothing of its heading, and the edition was no valid source."""
+    d = tmpdir()
+    a = amendment(d, 'r.xml', '  <replace unit="c-copy">\n'
+                  '    <s:article id="a-copy"><s:p>复制档案由档案馆统一办理。</s:p></s:article>\n'
+                  '  </replace>\n')
+    out, pdf = os.path.join(d, 'e.xml'), os.path.join(d, 'e.pdf')
+    ok('apply', FIRST, a, '-o', out)
+    ok('render', out, '-o', pdf)
+    assert '第三章 复制' in headings(pdf), headings(pdf)
+    arts = articles(pdf)
+    assert ('第八条', '复制档案由档案馆统一办理。') in arts and len(arts) == 12, arts
+
+
 # --- under the sanitizers and valgrind ------------------------------------------------------------
 
 def test_asan_editions():
