@@ -538,10 +538,12 @@ static void write_paras(const dlist *d, unsigned keep, xmlNsPtr cns, para_maker 
     xmlNodePtr p = NULL, label = NULL;
     gw_buf run = {0};
     int run_op = EQ;
+    bool broken = false; /* the last character kept parts paragraphs */
     for (size_t i = 0; i < d->n; i++) {
         const dchar *c = &d->v[i];
         if (!(keep & (1u << c->op)))
             continue;
+        broken = c->c == '\n';
         if (run.len && (c->c == '\n' || c->op != run_op || (c->label != 0) != (label != NULL))) {
             add_run(label ? label : p, cns, &run, run_op);
             run.len = 0;
@@ -564,6 +566,9 @@ static void write_paras(const dlist *d, unsigned keep, xmlNsPtr cns, para_maker 
     }
     if (run.len)
         add_run(label ? label : p, cns, &run, run_op);
+    /* A last paragraph that is empty is a paragraph too. */
+    if (broken)
+        make(data);
     gw_buf_free(&run);
 }
 

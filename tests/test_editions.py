@@ -814,6 +814,37 @@ def test_replace_a_chapters_content_keeps_its_heading():
     assert ('第八条', '复制档案由档案馆统一办理。') in arts and len(arts) == 12, arts
 
 
+def trace_rows(trace):
+    """The rows of a comparison table in a trace: (top, bottom, baselines of the new column)."""
+    rows, texts = [], []
+    for line in open(trace, encoding='utf-8'):
+        m = re.match(r'\s*vrule x=106\.00 y=([\d.]+)\.\.([\d.]+)', line)
+        if m:
+            rows.append((float(m.group(1)), float(m.group(2))))
+        m = re.match(r'\s*text x=([\d.]+)\.\.[\d.]+ baseline=([\d.]+) body', line)
+        if m and float(m.group(1)) > 106:
+            texts.append(float(m.group(2)))
+    return [(top, bottom, sorted({b for b in texts if top < b < bottom})) for top, bottom in rows]
+
+
+def test_compare_keeps_a_last_empty_paragraph():
+    """An article that gains an empty last paragraph: the new column printed it without that
+    paragraph (the row said changed and showed two equal texts)."""
+    d = tmpdir()
+    with open(FIRST, encoding='utf-8') as f:
+        text = f.read()
+    new = os.path.join(d, 'new.xml')
+    with open(new, 'w', encoding='utf-8') as f:
+        f.write(text.replace('本办法由示例市档案局负责解释。</p>', '本办法由示例市档案局负责解释。</p><p></p>'))
+    trace = os.path.join(d, 't')
+    ok('compare', FIRST, new, '-f', 'trace', '-o', trace)
+    rows = trace_rows(trace)
+    top, bottom, lines = rows[-1]
+    assert len(lines) == 2, rows
+    pitch = lines[1] - lines[0]
+    assert bottom - top > 2.5 * pitch, 'no room for the empty paragraph: %s' % (rows[-1],)
+
+
 # --- under the sanitizers and valgrind ------------------------------------------------------------
 
 def test_asan_editions():
