@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <glib.h>
 #include <libxml/parser.h>
+#include <libxml/relaxng.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -235,15 +236,21 @@ typedef struct applying {
     bool failed;
 } applying;
 
-/* The file an element of the edition was written in. */
-static const char *origin(const applying *ap, xmlNodePtr n)
+/* The file an element of the edition was written in: the amendment it was copied from (by
+ * origins), else the edition's. */
+static const char *origin_of(GHashTable *origins, const char *ed_path, xmlNodePtr n)
 {
-    for (; n; n = n->parent) {
-        const char *path = g_hash_table_lookup(ap->origins, n);
+    for (; n && n->type != XML_DOCUMENT_NODE; n = n->parent) {
+        const char *path = g_hash_table_lookup(origins, n);
         if (path)
             return path;
     }
-    return ap->ed_path;
+    return ed_path;
+}
+
+static const char *origin(const applying *ap, xmlNodePtr n)
+{
+    return origin_of(ap->origins, ap->ed_path, n);
 }
 
 /* Frees a subtree of the edition, forgetting where its elements came from. */
@@ -682,12 +689,65 @@ static char *source_date(xmlDocPtr doc)
     return text_of(d);
 }
 
+/* The schema's messages on an amended edition, each at the file its element was written in:
+ * the edition's, or the amendment's for what an amendment inserted (whose lines it keeps). */
+typedef struct invalid_sink {
+    gw_ctx *ctx;
+    GHashTable *origins;
+    const char *ed_path;
+    int reported;
+} invalid_sink;
+
+static void report_invalid(void *data, xmlErrorPtr e)
+{
+    invalid_sink *sink = data;
+    if (!e || e->level == XML_ERR_WARNING || sink->reported >= 20)
+        return;
+    sink->reported++;
+    char *msg = gw_xstrdup(e->message ? e->message : "invalid");
+    size_t n = strlen(msg);
+    while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+        msg[--n] = '\0';
+    xmlNodePtr node = e->node;
+    int line = node ? line_of(node) : e->line;
+    gw_error(sink->ctx, (gw_pos){origin_of(sink->origins, sink->ed_path, node), line}, "%s", msg);
+    free(msg);
+}
+
+static bool schema_valid(gw_ctx *ctx, xmlDocPtr ed, const char *ed_path, GHashTable *origins)
+{
+    char *rng = gw_data_path(ctx, "schema/source.rng");
+    xmlRelaxNGParserCtxtPtr pc = xmlRelaxNGNewParserCtxt(rng);
+    xmlRelaxNGPtr schema = pc ? xmlRelaxNGParse(pc) : NULL;
+    xmlRelaxNGFreeParserCtxt(pc);
+    xmlRelaxNGValidCtxtPtr vc = schema ? xmlRelaxNGNewValidCtxt(schema) : NULL;
+    if (!vc) {
+        gw_error(ctx, (gw_pos){rng, 0}, "the schema does not compile");
+        xmlRelaxNGFree(schema);
+        free(rng);
+        return false;
+    }
+    invalid_sink sink = {ctx, origins, ed_path, 0};
+    xmlRelaxNGSetValidStructuredErrors(vc, report_invalid, &sink);
+    /* ID and IDREF checks report through libxml2's global handler, not the validator's. */
+    xmlSetStructuredErrorFunc(&sink, report_invalid);
+    int rc = xmlRelaxNGValidateDoc(vc, ed);
+    xmlSetStructuredErrorFunc(NULL, NULL);
+    xmlRelaxNGFreeValidCtxt(vc);
+    xmlRelaxNGFree(schema);
+    free(rng);
+    if (rc != 0 && !sink.reported)
+        gw_error(ctx, (gw_pos){ed_path, 0}, "the schema names no fault");
+    return rc == 0;
+}
+
 /* Checks the edition as a render would: the schema, then the stylesheets (references that
  * resolve and cite what can be cited). */
-static bool edition_valid(gw_ctx *ctx, xmlDocPtr ed, const char *path)
+static bool edition_valid(gw_ctx *ctx, xmlDocPtr ed, const char *ed_path, GHashTable *origins,
+                          const char *path)
 {
     int before = ctx->errors;
-    if (!gw_schema_validate(ctx, ctx->source, ed, path, "the schema names no fault")) {
+    if (!schema_valid(ctx, ed, ed_path, origins)) {
         gw_error(ctx, (gw_pos){path, 0},
                  "the edition this amendment makes is not a valid source (schema/source.rng); "
                  "the messages above point into it");
@@ -746,7 +806,7 @@ static bool apply(gw_ctx *ctx, const amendment *a, xmlDocPtr ed, const char *ed_
     bool ok = !ap.failed;
     g_hash_table_destroy(ap.units);
     g_hash_table_destroy(ap.deleted);
-    return ok && edition_valid(ctx, ed, a->path);
+    return ok && edition_valid(ctx, ed, ed_path, origins, a->path);
 }
 
 /* ---- histories ----------------------------------------------------------------------- */

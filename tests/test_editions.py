@@ -560,6 +560,10 @@ BAD = [
     ('emptied-chapter', '  <delete unit="a-copy"/>\n  <delete unit="a-fees"/>\n  <delete unit="a-certify"/>\n',
      r'{e}:\d+: error: chapter "c-copy" holds nothing but its heading once {a} is applied'),
     ('invalid', '  <delete/>\n', r'{a}:4: error: '),
+    # The schema's message on an inserted unit stands in the amendment, not in the edition.
+    ('misplaced', '  <insert after="a-who">\n    <s:chapter id="c-x"><s:heading>新章</s:heading>'
+                  '<s:article id="a-x"><s:p>新。</s:p></s:article></s:chapter>\n  </insert>\n',
+     r'(?m)^{a}:5: error: Did not expect element chapter there'),
     ('before-the-edition', '  <delete unit="a-certify"/>\n',
      r'{a}:3: error: the amendment was decided on 2018-01-01, before the edition it amends'),
 ]
