@@ -23,7 +23,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <zip.h>
 
 /* libzip, loaded when the first OFD is written (gw_library_load): the calls below go through
@@ -35,7 +34,7 @@ static struct {
     __typeof__(&zip_error_init) zip_error_init;
     __typeof__(&zip_error_strerror) zip_error_strerror;
     __typeof__(&zip_file_add) zip_file_add;
-    __typeof__(&zip_file_set_mtime) zip_file_set_mtime;
+    __typeof__(&zip_file_set_dostime) zip_file_set_dostime;
     __typeof__(&zip_open_from_source) zip_open_from_source;
     __typeof__(&zip_set_file_compression) zip_set_file_compression;
     __typeof__(&zip_source_buffer) zip_source_buffer;
@@ -55,7 +54,7 @@ static struct {
 #define zip_error_init (libzip.zip_error_init)
 #define zip_error_strerror (libzip.zip_error_strerror)
 #define zip_file_add (libzip.zip_file_add)
-#define zip_file_set_mtime (libzip.zip_file_set_mtime)
+#define zip_file_set_dostime (libzip.zip_file_set_dostime)
 #define zip_open_from_source (libzip.zip_open_from_source)
 #define zip_set_file_compression (libzip.zip_set_file_compression)
 #define zip_source_buffer (libzip.zip_source_buffer)
@@ -77,7 +76,7 @@ static bool load_libzip(gw_ctx *ctx, const char *name)
                                         "zip_error_init",
                                         "zip_error_strerror",
                                         "zip_file_add",
-                                        "zip_file_set_mtime",
+                                        "zip_file_set_dostime",
                                         "zip_open_from_source",
                                         "zip_set_file_compression",
                                         "zip_source_buffer",
@@ -911,23 +910,65 @@ static void write_entry(ofd *o)
 /* --- the container ---------------------------------------------------------------------- */
 
 /* The zip's time stamp: the document's own date, so the same document gives the same bytes.
- * libzip writes it in local time; mktime makes local time give back these very fields. */
-static time_t stamp(const char *date)
+ * Given as MS-DOS date and time fields, which are local time: a time_t would go through the
+ * time zone, and a time that the zone skips (a change to summer time) would come out an hour
+ * later there. */
+typedef struct dos_stamp {
+    zip_uint16_t time, date;
+} dos_stamp;
+
+static dos_stamp stamp(const char *date)
 {
-    struct tm tm = {0};
     int y = 1980, mo = 1, d = 1, h = 0, mi = 0, s = 0;
     if (date)
         sscanf(date, "%d-%d-%dT%d:%d:%d", &y, &mo, &d, &h, &mi, &s);
-    if (y < 1980 || y > 2107) /* what a zip can hold */
+    if (y < 1980 || y > 2107 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 ||
+        mi > 59 || s < 0 || s > 59) /* what a zip can hold */
         y = 1980, mo = 1, d = 1, h = mi = s = 0;
-    tm.tm_year = y - 1900;
-    tm.tm_mon = mo - 1;
-    tm.tm_mday = d;
-    tm.tm_hour = h;
-    tm.tm_min = mi;
-    tm.tm_sec = s;
-    tm.tm_isdst = -1;
-    return mktime(&tm);
+    return (dos_stamp){(zip_uint16_t)(h << 11 | mi << 5 | s / 2),
+                       (zip_uint16_t)((y - 1980) << 9 | mo << 5 | d)};
+}
+
+static unsigned rd16(const unsigned char *p)
+{
+    return (unsigned)p[0] | (unsigned)p[1] << 8;
+}
+
+static unsigned long rd32(const unsigned char *p)
+{
+    return rd16(p) | (unsigned long)rd16(p + 2) << 16;
+}
+
+static void wr16(unsigned char *p, unsigned v)
+{
+    p[0] = (unsigned char)(v & 0xff);
+    p[1] = (unsigned char)(v >> 8);
+}
+
+/* Sets every entry's MS-DOS time and date, in its local header and in the central directory.
+ * libzip takes them through a time_t and the time zone whatever they are given as: a time that
+ * the zone skips (summer time beginning at 2:00, or at midnight in some zones) comes out an
+ * hour later, and the bytes would depend on the zone. False if the zip is not as libzip
+ * writes it (no comment, no zip64). */
+static bool set_dos_stamps(unsigned char *z, size_t len, dos_stamp st)
+{
+    if (len < 22 || rd32(z + len - 22) != 0x06054b50)
+        return false;
+    const unsigned char *end = z + len - 22;
+    size_t entries = rd16(end + 10), p = rd32(end + 16);
+    for (size_t i = 0; i < entries; i++) {
+        if (p > len - 22 || len - 22 - p < 46 || rd32(z + p) != 0x02014b50)
+            return false;
+        size_t local = rd32(z + p + 42);
+        if (local > len || len - local < 30 || rd32(z + local) != 0x04034b50)
+            return false;
+        wr16(z + p + 12, st.time);
+        wr16(z + p + 14, st.date);
+        wr16(z + local + 10, st.time);
+        wr16(z + local + 12, st.date);
+        p += 46 + (size_t)rd16(z + p + 28) + rd16(z + p + 30) + rd16(z + p + 32);
+    }
+    return true;
 }
 
 /* Puts the parts in a zip made in memory, OFD.xml first, and writes it to path. */
@@ -945,7 +986,7 @@ static gw_status write_zip(ofd *o, const char *path)
         return GW_ERR_SYSTEM;
     }
     zip_source_keep(src);
-    time_t when = stamp(o->doc->date);
+    dos_stamp when = stamp(o->doc->date);
     bool ok = true;
     for (size_t i = 0; i < o->n_parts && ok; i++) {
         part *pt = &o->parts[i];
@@ -959,7 +1000,7 @@ static gw_status write_zip(ofd *o, const char *path)
         pt->data = NULL; /* libzip's now */
         ok = zip_set_file_compression(za, (zip_uint64_t)idx,
                                       pt->stored ? ZIP_CM_STORE : ZIP_CM_DEFLATE, 9) == 0 &&
-             zip_file_set_mtime(za, (zip_uint64_t)idx, when, 0) == 0;
+             zip_file_set_dostime(za, (zip_uint64_t)idx, when.time, when.date, 0) == 0;
     }
     if (!ok || zip_close(za) != 0) {
         gw_error(o->ctx, (gw_pos){o->name, 0}, "cannot make the OFD package: %s", zip_strerror(za));
@@ -976,15 +1017,26 @@ static gw_status write_zip(ofd *o, const char *path)
         zip_source_free(src);
         return GW_ERR_SYSTEM;
     }
-    f = fopen(path, "wb");
-    int err = f ? 0 : errno;
+    gw_buf z = {0};
     char chunk[65536];
     zip_int64_t n;
-    while (!err && (n = zip_source_read(src, chunk, sizeof chunk)) > 0)
-        if (fwrite(chunk, 1, (size_t)n, f) != (size_t)n)
-            err = errno ? errno : EIO;
+    while ((n = zip_source_read(src, chunk, sizeof chunk)) > 0)
+        gw_buf_add(&z, chunk, (size_t)n);
+    if (n < 0 || !set_dos_stamps((unsigned char *)z.data, z.len, when)) {
+        gw_error(o->ctx, (gw_pos){o->name, 0}, "cannot make the OFD package: %s",
+                 n < 0 ? zip_error_strerror(zip_source_error(src)) : "not a zip as written");
+        gw_buf_free(&z);
+        zip_source_close(src);
+        zip_source_free(src);
+        return GW_ERR_SYSTEM;
+    }
+    f = fopen(path, "wb");
+    int err = f ? 0 : errno;
+    if (f && z.len && fwrite(z.data, 1, z.len, f) != z.len)
+        err = errno ? errno : EIO;
     if (f && fclose(f) != 0 && !err)
         err = errno;
+    gw_buf_free(&z);
     zip_source_close(src);
     zip_source_free(src);
     if (err) {

@@ -441,6 +441,23 @@ def test_byte_identical_on_rerender_whatever_the_time_zone():
     assert stamps == {(2020, 12, 31, 0, 0, 0)}, stamps
 
 
+def test_a_time_the_zone_skips_is_stamped_as_it_is():
+    """2024-03-10 02:30 does not exist in New York (summer time began at 2:00): libzip, given
+    a time_t, wrote 03:30 there and 02:30 in UTC, so the bytes depended on the zone."""
+    d = tmpdir()
+    outs = []
+    for tz in ('UTC', 'America/New_York'):
+        env = dict(os.environ, TZ=tz, SOURCE_DATE_EPOCH='1710037800')  # 2024-03-10T02:30:00Z
+        outs.append(render('ling-order', 'ofd', os.path.join(d, tz.replace('/', '_') + '.ofd'),
+                           env=env))
+    with zipfile.ZipFile(outs[1]) as z:
+        stamps = {i.date_time for i in z.infolist()}
+        assert z.testzip() is None
+    assert stamps == {(2024, 3, 10, 2, 30, 0)}, stamps
+    with open(outs[0], 'rb') as fa, open(outs[1], 'rb') as fb:
+        assert fa.read() == fb.read(), 'the stamp depends on the time zone'
+
+
 def test_source_date_epoch_sets_the_dates():
     d = tmpdir()
     env = dict(os.environ, SOURCE_DATE_EPOCH='1700000000')
