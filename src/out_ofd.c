@@ -991,13 +991,14 @@ static gw_status write_zip(ofd *o, const char *path)
     for (size_t i = 0; i < o->n_parts && ok; i++) {
         part *pt = &o->parts[i];
         zip_source_t *s = zip_source_buffer(za, pt->data, pt->len, 1);
+        if (s)
+            pt->data = NULL; /* libzip's now, and freed with its source whatever follows */
         zip_int64_t idx = s ? zip_file_add(za, pt->name, s, ZIP_FL_ENC_UTF_8) : -1;
         if (idx < 0) {
             zip_source_free(s);
             ok = false;
             break;
         }
-        pt->data = NULL; /* libzip's now */
         ok = zip_set_file_compression(za, (zip_uint64_t)idx,
                                       pt->stored ? ZIP_CM_STORE : ZIP_CM_DEFLATE, 9) == 0 &&
              zip_file_set_dostime(za, (zip_uint64_t)idx, when.time, when.date, 0) == 0;
