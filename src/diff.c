@@ -884,6 +884,11 @@ static xmlDocPtr make_redline(gw_ctx *ctx, edition *o, edition *n)
         const unit *b = rows[r].n >= 0 ? &n->u[rows[r].n] : NULL;
         const unit *u = b ? b : a;
         if (!redline_kind(u->kind)) {
+            if (!b)
+                gw_warning(ctx, (gw_pos){o->path, a->line},
+                           "this %s was deleted; the redline leaves it out, the comparison "
+                           "table shows it",
+                           a->kind);
             if (b && strcmp(row_kind(o, n, rows[r]), "unchanged") != 0)
                 gw_warning(ctx, (gw_pos){n->path, b->line},
                            "this %s changed; the redline shows it as it is now, the comparison "

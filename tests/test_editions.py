@@ -884,3 +884,30 @@ def test_valgrind_compare():
     bad = [b for b in blocks if re.search(r'Invalid |uninitialised', b) or (
         'definitely lost' in b and not re.search(r'libcairo|libfontconfig', b))]
     assert not bad and r.returncode in (0, 99), r.stderr[-4000:]
+
+
+def test_redline_says_when_a_deleted_point_is_left_out():
+    """The redline marks chapters, articles and paragraphs; a deleted point cannot stand in it,
+    and the warning says so at the point's line in the old edition."""
+    d = tmpdir()
+    old = '''<?xml version="1.0" encoding="UTF-8"?>
+<document xmlns="urn:gongwen:source:1" kind="通知">
+  <head><organ suffix="文件">示例市人民政府</organ></head>
+  <title>示例市人民政府关于做好防汛工作的通知</title>
+  <body>
+    <point id="p1"><heading>提高认识</heading><p>各单位要充分认识防汛工作的重要性。</p></point>
+    <point id="p2"><heading>落实责任</heading><p>各区要落实防汛责任制。</p></point>
+  </body>
+  <closing><signature>示例市人民政府</signature><date>2024-03-05</date></closing>
+</document>
+'''
+    paths = {}
+    for name, text in (('old.xml', old), ('new.xml', old.replace(
+            '    <point id="p2"><heading>落实责任</heading><p>各区要落实防汛责任制。</p></point>\n', ''))):
+        paths[name] = os.path.join(d, name)
+        with open(paths[name], 'w', encoding='utf-8') as f:
+            f.write(text)
+    rc, out, err = gongwen('compare', paths['old.xml'], paths['new.xml'], '--redline', '-o',
+                           os.path.join(d, 'r.pdf'))
+    assert rc == 0, err
+    assert '%s:7: warning: this point was deleted' % paths['old.xml'] in err, err
