@@ -206,14 +206,18 @@ def test_five_megabytes_in_bounded_time_and_memory():
         assert f.read().count('<article ') == n
 
 
+def sample_source(name):
+    """The source imported from tests/data/import/NAME, which must import."""
+    with open(os.path.join(ROOT, 'tests', 'data', 'import', name), 'rb') as f:
+        rc, src, err = imported(name, f.read())
+    assert rc == 0, err
+    return src.decode('utf-8')
+
+
 def test_minutes_with_attendance():
     """A 纪要: its mark (…会议纪要 above a title that is a 纪要 too), the minutes format, and
     出席, 请假, 列席 after the text; laid out as the hand-written sample is."""
-    path = os.path.join(os.path.dirname(__file__), 'data', 'import', 'minutes.txt')
-    with open(path, 'rb') as f:
-        rc, src, err = imported('minutes.txt', f.read())
-    assert rc == 0, err
-    src = src.decode('utf-8')
+    src = sample_source('minutes.txt')
     for part in ('kind="纪要" format="minutes"', '<organ suffix="纪要">示例市人民政府常务会议</organ>',
                  '<present>王某某，李某某，张某某，刘某某</present>', '<absent>胡某某（出差）</absent>',
                  '<attending>市政府办公室，市司法局负责同志</attending>'):
@@ -224,11 +228,7 @@ def test_minutes_with_attendance():
 def test_order_with_its_signatory():
     """An order (令): its mark …令 above the 令号 第12号, no title, the office and name above the
     date as its signatory."""
-    path = os.path.join(os.path.dirname(__file__), 'data', 'import', 'order.txt')
-    with open(path, 'rb') as f:
-        rc, src, err = imported('order.txt', f.read())
-    assert rc == 0, err
-    src = src.decode('utf-8')
+    src = sample_source('order.txt')
     for part in ('kind="令" format="order"', '<organ suffix="令">示例市人民政府</organ>',
                  '<number seq="12"/>', '<signatory title="市长">王某某</signatory>',
                  '<date>2024-03-15</date>'):
