@@ -13,7 +13,7 @@ Q := $(if $(V),,@)
 # Linked: what every render uses. Loaded when first needed (gw_library_load in src/base.c):
 # librsvg for SVG images, libzip for OFD, libmicrohttpd for serve; linked, they and their own
 # libraries would cost every process some 6 ms to load.
-LINKED_PKGS := libxml-2.0 libxslt pangocairo pangofc fontconfig cairo-pdf cairo-svg cairo-ft freetype2 harfbuzz-subset icu-uc
+LINKED_PKGS := libxml-2.0 libxslt pangocairo pangofc fontconfig cairo-svg cairo-ft freetype2 harfbuzz-subset icu-uc zlib
 LOADED_PKGS := librsvg-2.0 libzip libmicrohttpd
 PKGS := $(LINKED_PKGS) $(LOADED_PKGS)
 # The name a library is loaded by (its SONAME), read from the development link; the Debian 12
@@ -59,7 +59,7 @@ build/%.o: src/%.c | build deps
 
 gongwen: $(OBJS)
 	@echo "  LINK    $@"
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -Wl,--as-needed -o $@ $(OBJS) $(PKG_LIBS) -lm
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -Wl,--as-needed -o $@ $(OBJS) $(PKG_LIBS) -lm -pthread
 
 # The same program with AddressSanitizer and UndefinedBehaviorSanitizer, for `make check`.
 build/asan/%.o: src/%.c | build/asan deps
@@ -68,7 +68,7 @@ build/asan/%.o: src/%.c | build/asan deps
 
 build/gongwen-asan: $(ASAN_OBJS)
 	@echo "  LINK    $@"
-	$(Q)$(CC) -fsanitize=address,undefined -o $@ $(ASAN_OBJS) $(PKG_LIBS) -lm
+	$(Q)$(CC) -fsanitize=address,undefined -o $@ $(ASAN_OBJS) $(PKG_LIBS) -lm -pthread
 
 out:
 	@mkdir -p $@

@@ -18,6 +18,10 @@ typedef struct gw_backend {
 
 const gw_backend *gw_backend_lookup(gw_format format);
 
+/* PDF: the whole document in one file at path (out_pdf.c). */
+gw_status gw_pdf_write(gw_ctx *ctx, const gw_doc *doc, long page, const char *path,
+                       const char *name);
+
 /* OFD (GB/T 33190-2016): the whole document as one package at path (out_ofd.c). */
 gw_status gw_ofd_write(gw_ctx *ctx, const gw_doc *doc, long page, const char *path,
                        const char *name);

@@ -3,6 +3,9 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -299,4 +302,65 @@ bool gw_library_load(gw_ctx *ctx, gw_pos pos, const char *soname, const char *pa
         slots[i] = sym;
     }
     return true; /* kept loaded for the life of the process */
+}
+
+void gw_fmt_fixed(char *buf, size_t size, long long v, int decimals)
+{
+    unsigned long long a = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    unsigned long long unit = 1;
+    for (int i = 0; i < decimals; i++)
+        unit *= 10;
+    int n = decimals > 0 ? snprintf(buf, size, "%s%llu.%0*llu", v < 0 ? "-" : "", a / unit,
+                                    decimals, a % unit)
+                         : snprintf(buf, size, "%s%llu", v < 0 ? "-" : "", a);
+    while (n > 0 && decimals > 0 && buf[n - 1] == '0')
+        buf[--n] = 0;
+    if (n > 0 && decimals > 0 && buf[n - 1] == '.')
+        buf[--n] = 0;
+    if (strcmp(buf, "-0") == 0)
+        strcpy(buf, "0");
+}
+
+size_t gw_cpu_count(void)
+{
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+        return (size_t)CPU_COUNT(&set);
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (size_t)n : 1;
+}
+
+typedef struct parallel {
+    size_t n;
+    atomic_size_t next;
+    void (*job)(void *data, size_t i);
+    void *data;
+} parallel;
+
+static void *parallel_worker(void *arg)
+{
+    parallel *p = arg;
+    for (size_t i; (i = atomic_fetch_add(&p->next, 1)) < p->n;)
+        p->job(p->data, i);
+    return NULL;
+}
+
+void gw_parallel_for(size_t threads, size_t n, void (*job)(void *data, size_t i), void *data)
+{
+    enum { MAX_THREADS = 16 };
+    parallel p = {.n = n, .job = job, .data = data};
+    atomic_init(&p.next, 0);
+    size_t want = threads ? threads : gw_cpu_count();
+    if (want > n)
+        want = n;
+    if (want > MAX_THREADS)
+        want = MAX_THREADS;
+    pthread_t others[MAX_THREADS];
+    size_t started = 0;
+    /* A thread that cannot be started leaves its share to the others. */
+    while (started + 1 < want && pthread_create(&others[started], NULL, parallel_worker, &p) == 0)
+        started++;
+    parallel_worker(&p);
+    for (size_t k = 0; k < started; k++)
+        pthread_join(others[k], NULL);
 }

@@ -42,6 +42,18 @@ void gw_buf_adds(gw_buf *b, const char *s);
 void gw_buf_printf(gw_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void gw_buf_free(gw_buf *b);
 
+/* The CPUs this process may run on. */
+size_t gw_cpu_count(void);
+
+/* Runs job(data, i) for every i below n on up to `threads` threads (0: one per CPU), this one
+ * among them, and returns when all are done: no thread outlives the call (a batch forks its
+ * workers later). The jobs must not share anything they change. */
+void gw_parallel_for(size_t threads, size_t n, void (*job)(void *data, size_t i), void *data);
+
+/* v / 10^decimals in decimal, without trailing zeros and whatever the locale: "12.5", "-3",
+ * "0". For numbers in files that must come out the same everywhere (PDF, OFD). */
+void gw_fmt_fixed(char *buf, size_t size, long long v, int decimals);
+
 /* Where a message points: a file and a line (0 when unknown). */
 typedef struct gw_pos {
     const char *file;

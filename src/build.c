@@ -973,6 +973,7 @@ static bool spawn(build *b, worker *ws, size_t nw, worker *w)
         for (size_t k = 0; k < nw; k++)
             if (ws[k].fd >= 0)
                 close(ws[k].fd);
+        b->ctx->threads = 1; /* the other workers have the other CPUs */
         worker_loop(b, p[1]);
         _exit(0);
     }
@@ -1209,15 +1210,6 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static size_t cpus(void)
-{
-    cpu_set_t set;
-    if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
-        return (size_t)CPU_COUNT(&set);
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n > 0 ? (size_t)n : 1;
-}
-
 static char *strip_slashes(const char *s)
 {
     size_t n = strlen(s);
@@ -1274,7 +1266,7 @@ gw_status gw_build(const gw_options *opts, const gw_build_options *bo, gw_build_
     if (b.n == 0)
         gw_warning(NULL, (gw_pos){b.dir, 0}, "no gongwen sources below this folder");
 
-    size_t jobs = bo->jobs ? bo->jobs : cpus();
+    size_t jobs = bo->jobs ? bo->jobs : gw_cpu_count();
     if (jobs > b.n)
         jobs = b.n;
     b.bar = bo->progress > 0 || (bo->progress < 0 && isatty(STDERR_FILENO));

@@ -10,6 +10,7 @@ struct gw_ctx {
     FILE *err;
     int errors;
     double png_dpi;
+    size_t threads; /* a document's work may use this many threads, 0 for one per CPU */
     bool timings;
     double last_mark; /* seconds, CLOCK_MONOTONIC */
     char **params;    /* NAME=VALUE */

@@ -1,6 +1,7 @@
 #include "image.h"
 
 #include <librsvg/rsvg.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -114,4 +115,24 @@ void gw_image_paint(const gw_image *img, cairo_t *cr, double x, double y, double
         cairo_fill(cr);
     }
     cairo_restore(cr);
+}
+
+void gw_image_raster_size(const gw_image *img, double w, double h, double dpi, long *pw, long *ph)
+{
+    *pw = *ph = 0;
+    if (img->svg) {
+        *pw = lround(fmin(GW_IMAGE_MAX_PX, fmax(1, w / 72 * dpi)));
+        *ph = lround(fmin(GW_IMAGE_MAX_PX, fmax(1, h / 72 * dpi)));
+    }
+}
+
+cairo_surface_t *gw_image_pixels(const gw_image *img, long pw, long ph)
+{
+    if (img->bitmap)
+        return cairo_surface_reference(img->bitmap);
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, (int)pw, (int)ph);
+    cairo_t *cr = cairo_create(s);
+    gw_image_paint(img, cr, 0, 0, (double)pw, (double)ph);
+    cairo_destroy(cr);
+    return s;
 }

@@ -19,4 +19,15 @@ const char *gw_image_path(const gw_image *image);
 /* Paints the image into the rectangle (x, y, w, h), as cairo's current operator blends. */
 void gw_image_paint(const gw_image *image, cairo_t *cr, double x, double y, double w, double h);
 
+/* A vector image is embedded as pixels by the formats that take no vector drawing from us:
+ * pw × ph pixels for the image placed w × h pt, at dpi, at most GW_IMAGE_MAX_PX a side; 0 × 0
+ * for a bitmap, which keeps its own pixels. */
+#define GW_IMAGE_MAX_PX 4096
+void gw_image_raster_size(const gw_image *image, double w, double h, double dpi, long *pw,
+                          long *ph);
+
+/* The image's pixels (ARGB32, premultiplied), a new reference: a bitmap's own, or a vector
+ * image drawn pw × ph. Check its status: drawing can fail. */
+cairo_surface_t *gw_image_pixels(const gw_image *image, long pw, long ph);
+
 #endif

@@ -1,11 +1,9 @@
-/* PDF, PNG and SVG through cairo: one painter, three surfaces. */
+/* Previews through cairo: PNG and SVG, one painter for both; and the table of backends. */
 #include "backend.h"
 
 #include "ctx.h"
 #include "image.h"
-#include "subset.h"
 
-#include <cairo-pdf.h>
 #include <cairo-svg.h>
 #include <errno.h>
 #include <math.h>
@@ -18,8 +16,7 @@ static void set_color(cairo_t *cr, uint32_t c)
                          (c & 0xff) / 255.0);
 }
 
-static void paint_run(cairo_t *cr, const gw_glyph_run *run, cairo_font_options_t *opts,
-                      const gw_subsets *subsets)
+static void paint_run(cairo_t *cr, const gw_glyph_run *run, cairo_font_options_t *opts)
 {
     if (run->n_glyphs == 0)
         return;
@@ -28,14 +25,12 @@ static void paint_run(cairo_t *cr, const gw_glyph_run *run, cairo_font_options_t
     if (run->scale_x != 1)
         cairo_scale(cr, run->scale_x, 1);
     set_color(cr, run->color);
-    const void *map = NULL;
-    cairo_set_font_face(cr, gw_subsets_face(subsets, run->font, &map));
+    cairo_set_font_face(cr, gw_font_cairo_face(run->font));
     cairo_set_font_size(cr, run->size);
     cairo_set_font_options(cr, opts);
     cairo_glyph_t *glyphs = gw_xcalloc(run->n_glyphs, sizeof *glyphs);
     for (size_t i = 0; i < run->n_glyphs; i++)
-        glyphs[i] = (cairo_glyph_t){gw_subsets_glyph(map, run->glyphs[i].id), run->glyphs[i].x,
-                                    run->glyphs[i].y};
+        glyphs[i] = (cairo_glyph_t){run->glyphs[i].id, run->glyphs[i].x, run->glyphs[i].y};
     cairo_text_cluster_t *clusters = gw_xcalloc(run->n_clusters, sizeof *clusters);
     for (size_t i = 0; i < run->n_clusters; i++)
         clusters[i] = (cairo_text_cluster_t){run->clusters[i].bytes, run->clusters[i].glyphs};
@@ -47,7 +42,7 @@ static void paint_run(cairo_t *cr, const gw_glyph_run *run, cairo_font_options_t
     cairo_restore(cr);
 }
 
-static void paint_page(cairo_t *cr, const gw_page *p, const gw_subsets *subsets)
+static void paint_page(cairo_t *cr, const gw_page *p)
 {
     cairo_font_options_t *opts = cairo_font_options_create();
     cairo_font_options_set_hint_style(opts, CAIRO_HINT_STYLE_NONE);
@@ -78,7 +73,7 @@ static void paint_page(cairo_t *cr, const gw_page *p, const gw_subsets *subsets)
             gw_image_paint(im->image, cr, im->x, im->y, im->width, im->height);
             cairo_restore(cr);
         } else {
-            paint_run(cr, &it->u.run, opts, subsets);
+            paint_run(cr, &it->u.run, opts);
         }
         cairo_restore(cr);
     }
@@ -138,64 +133,6 @@ static gw_status finish(gw_ctx *ctx, cairo_t *cr, cairo_surface_t *s, sink *out,
     return GW_OK;
 }
 
-static void add_outline(cairo_surface_t *s, const gw_doc *doc)
-{
-    /* Each entry hangs below the nearest entry of a lower level before it. */
-    int parents[16] = {0};
-    for (size_t i = 0; i < doc->n_outline; i++) {
-        const gw_outline_entry *e = &doc->outline[i];
-        int level = e->level < 0 ? 0 : e->level > 15 ? 15 : e->level;
-        int parent = CAIRO_PDF_OUTLINE_ROOT;
-        for (int l = level - 1; l >= 0; l--) {
-            if (parents[l]) {
-                parent = parents[l];
-                break;
-            }
-        }
-        char *dest = gw_xasprintf("page=%d pos=[0 %.2f]", e->page, e->y);
-        int id = cairo_pdf_surface_add_outline(s, parent, e->title, dest,
-                                               level == 0 ? CAIRO_PDF_OUTLINE_FLAG_OPEN : 0);
-        free(dest);
-        parents[level] = id;
-        for (int l = level + 1; l < 16; l++)
-            parents[l] = 0;
-    }
-}
-
-static gw_status write_pdf(gw_ctx *ctx, const gw_doc *doc, long page, const char *path,
-                           const char *name)
-{
-    (void)page;
-    double w = doc->n_pages ? doc->pages[0].width : 595.28;
-    double h = doc->n_pages ? doc->pages[0].height : 841.89;
-    sink out;
-    if (!open_sink(ctx, &out, path, name))
-        return GW_ERR_SYSTEM;
-    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(write_sink, &out, w, h);
-    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, doc->title);
-    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_AUTHOR, doc->author);
-    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_SUBJECT, doc->subject);
-    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_KEYWORDS, doc->keywords);
-    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, doc->creator);
-    if (doc->date) {
-        cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, doc->date);
-        cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_MOD_DATE, doc->date);
-    }
-    gw_subsets *subsets = gw_subsets_new(doc);
-    gw_timing(ctx, "subset");
-    cairo_t *cr = cairo_create(s);
-    for (size_t i = 0; i < doc->n_pages; i++) {
-        cairo_pdf_surface_set_size(s, doc->pages[i].width, doc->pages[i].height);
-        paint_page(cr, &doc->pages[i], subsets);
-        cairo_show_page(cr);
-    }
-    add_outline(s, doc);
-    gw_timing(ctx, "paint");
-    gw_status st = finish(ctx, cr, s, &out, name);
-    gw_subsets_drop(subsets);
-    return st;
-}
-
 static gw_status write_png(gw_ctx *ctx, const gw_doc *doc, long page, const char *path,
                            const char *name)
 {
@@ -207,7 +144,7 @@ static gw_status write_png(gw_ctx *ctx, const gw_doc *doc, long page, const char
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_paint(cr);
     cairo_scale(cr, k, k);
-    paint_page(cr, p, NULL);
+    paint_page(cr, p);
     cairo_status_t st = cairo_status(cr);
     sink out;
     if (!open_sink(ctx, &out, path, name)) {
@@ -238,7 +175,7 @@ static gw_status write_svg(gw_ctx *ctx, const gw_doc *doc, long page, const char
     cairo_surface_t *s = cairo_svg_surface_create_for_stream(write_sink, &out, p->width, p->height);
     cairo_svg_surface_set_document_unit(s, CAIRO_SVG_UNIT_PT);
     cairo_t *cr = cairo_create(s);
-    paint_page(cr, p, NULL);
+    paint_page(cr, p);
     return finish(ctx, cr, s, &out, name);
 }
 
@@ -262,7 +199,7 @@ static gw_status write_trace(gw_ctx *ctx, const gw_doc *doc, long page, const ch
 const gw_backend *gw_backend_lookup(gw_format format)
 {
     static const gw_backend backends[] = {
-        [GW_FORMAT_PDF] = {"pdf", false, write_pdf},
+        [GW_FORMAT_PDF] = {"pdf", false, gw_pdf_write},
         [GW_FORMAT_PNG] = {"png", true, write_png},
         [GW_FORMAT_SVG] = {"svg", true, write_svg},
         [GW_FORMAT_TRACE] = {"trace", false, write_trace},

@@ -98,7 +98,6 @@ static bool load_libzip(gw_ctx *ctx, const char *name)
 /* Seals drawn as SVG become PNG at this resolution (print quality, a third of the bytes of
  * 600 dpi), at the size they are placed. */
 #define SVG_DPI 300.0
-#define SVG_MAX_PX 4096
 
 /* One file of the package, in memory until the archive is made. */
 typedef struct part {
@@ -141,20 +140,6 @@ static long long um_pt(double pt)
     return um(pt * GW_MM_PER_PT);
 }
 
-/* Micrometres as mm with no trailing zeros, whatever the locale says of decimal points. */
-static void fmt_um(char *buf, size_t size, long long v)
-{
-    const char *sign = v < 0 ? "-" : "";
-    unsigned long long a = (unsigned long long)(v < 0 ? -v : v);
-    int n = snprintf(buf, size, "%s%llu.%03llu", sign, a / 1000, a % 1000);
-    while (n > 0 && buf[n - 1] == '0')
-        buf[--n] = 0;
-    if (n > 0 && buf[n - 1] == '.')
-        buf[--n] = 0;
-    if (strcmp(buf, "-0") == 0)
-        strcpy(buf, "0");
-}
-
 /* A list of lengths (ST_Array); runs of one value are written "g N value". */
 static void add_array(gw_buf *b, const long long *v, size_t n)
 {
@@ -163,7 +148,7 @@ static void add_array(gw_buf *b, const long long *v, size_t n)
         size_t j = i + 1;
         while (j < n && v[j] == v[i])
             j++;
-        fmt_um(num, sizeof num, v[i]);
+        gw_fmt_fixed(num, sizeof num, v[i], 3);
         if (b->len)
             gw_buf_adds(b, " ");
         if (j - i > 1)
@@ -228,7 +213,7 @@ static void xw_attrf(xw *x, const char *name, const char *fmt, ...)
 static void xw_attr_um(xw *x, const char *name, long long v)
 {
     char num[32];
-    fmt_um(num, sizeof num, v);
+    gw_fmt_fixed(num, sizeof num, v, 3);
     xw_attr(x, name, num);
 }
 
@@ -252,10 +237,10 @@ static void xw_leaf(xw *x, const char *name, const char *text)
 static void xw_box(xw *x, const char *name, long long x0, long long y0, long long w, long long h)
 {
     char a[32], b[32], c[32], d[32];
-    fmt_um(a, sizeof a, x0);
-    fmt_um(b, sizeof b, y0);
-    fmt_um(c, sizeof c, w);
-    fmt_um(d, sizeof d, h);
+    gw_fmt_fixed(a, sizeof a, x0, 3);
+    gw_fmt_fixed(b, sizeof b, y0, 3);
+    gw_fmt_fixed(c, sizeof c, w, 3);
+    gw_fmt_fixed(d, sizeof d, h, 3);
     char *s = gw_xasprintf("%s %s %s %s", a, b, c, d);
     if (name)
         xw_leaf(x, name, s);
@@ -360,9 +345,9 @@ static void xw_frame(xw *x, const frame *fr, double sx, double sy)
     long long lin[4] = {llround(m->a * sx * 1000), llround(m->b * sx * 1000),
                         llround(m->c * sy * 1000), llround(m->d * sy * 1000)};
     for (int i = 0; i < 4; i++)
-        fmt_um(v[i], sizeof v[i], lin[i]);
-    fmt_um(v[4], sizeof v[4], e);
-    fmt_um(v[5], sizeof v[5], f);
+        gw_fmt_fixed(v[i], sizeof v[i], lin[i], 3);
+    gw_fmt_fixed(v[4], sizeof v[4], e, 3);
+    gw_fmt_fixed(v[5], sizeof v[5], f, 3);
     xw_attrf(x, "CTM", "%s %s %s %s %s %s", v[0], v[1], v[2], v[3], v[4], v[5]);
 }
 
@@ -559,18 +544,12 @@ static void write_rule(ofd *o, xw *x, const gw_page *p, const gw_item *it)
     xw_attr(x, "Fill", "true");
     xw_color(x, "FillColor", r->color);
     char a[32], b[32];
-    fmt_um(a, sizeof a, w);
-    fmt_um(b, sizeof b, h);
+    gw_fmt_fixed(a, sizeof a, w, 3);
+    gw_fmt_fixed(b, sizeof b, h, 3);
     char *d = gw_xasprintf("M 0 0 L %s 0 L %s %s L 0 %s C", a, a, b, b);
     xw_leaf(x, "AbbreviatedData", d);
     free(d);
     xw_end(x);
-}
-
-static bool has_suffix(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && strcasecmp(s + n - m, suffix) == 0;
 }
 
 static cairo_status_t to_buf(void *closure, const unsigned char *data, unsigned int length)
@@ -598,10 +577,7 @@ static bool image_bytes(ofd *o, const image_res *res, char **data, size_t *len)
         g_free(bytes);
         return true;
     }
-    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, (int)res->w, (int)res->h);
-    cairo_t *cr = cairo_create(s);
-    gw_image_paint(res->image, cr, 0, 0, (double)res->w, (double)res->h);
-    cairo_destroy(cr);
+    cairo_surface_t *s = gw_image_pixels(res->image, res->w, res->h);
     gw_buf b = {0};
     cairo_status_t st = cairo_surface_status(s);
     if (st == CAIRO_STATUS_SUCCESS)
@@ -621,10 +597,7 @@ static bool image_bytes(ofd *o, const image_res *res, char **data, size_t *len)
 static unsigned image_id(ofd *o, const gw_placed_image *im)
 {
     long w = 0, h = 0;
-    if (!has_suffix(gw_image_path(im->image), ".png")) {
-        w = lround(fmin(SVG_MAX_PX, fmax(1, im->width / 72 * SVG_DPI)));
-        h = lround(fmin(SVG_MAX_PX, fmax(1, im->height / 72 * SVG_DPI)));
-    }
+    gw_image_raster_size(im->image, im->width, im->height, SVG_DPI, &w, &h);
     for (size_t i = 0; i < o->n_images; i++)
         if (o->images[i].image == im->image && o->images[i].w == w && o->images[i].h == h)
             return o->images[i].id;
@@ -1090,7 +1063,7 @@ gw_status gw_ofd_write(gw_ctx *ctx, const gw_doc *doc, long page, const char *pa
     if (!load_libzip(ctx, name))
         return GW_ERR_SYSTEM;
     ofd o = {.ctx = ctx, .doc = doc, .name = name, .next_id = 1};
-    o.subsets = gw_subsets_new_embedded(doc);
+    o.subsets = gw_subsets_new(ctx, doc, true);
     gw_timing(ctx, "subset");
     write_fonts(&o);
     o.page_id = gw_xcalloc(doc->n_pages ? doc->n_pages : 1, sizeof *o.page_id);

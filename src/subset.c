@@ -1,9 +1,8 @@
 #include "subset.h"
 
-#include <cairo-ft.h>
+#include "ctx.h"
+
 #include <glib.h>
-#include <ft2build.h>
-#include FT_FREETYPE_H
 #include <hb-subset.h>
 #include <hb.h>
 #include <stdlib.h>
@@ -13,10 +12,9 @@
 typedef struct subset {
     const char *file;
     int index;
-    cairo_font_face_t *face; /* for cairo (PDF) */
-    hb_blob_t *blob;         /* the subset's file, for embedding (OFD) */
-    hb_subset_plan_t *plan;  /* holds the map of glyph ids into the subset */
-    char *postscript;        /* the face's names, for embedding */
+    hb_blob_t *blob;        /* the subset's file */
+    hb_subset_plan_t *plan; /* holds the map of glyph ids into the subset */
+    char *postscript;       /* the face's names, for embedding */
     int weight;
 } subset;
 
@@ -25,48 +23,14 @@ struct gw_subsets {
     size_t n;
 };
 
-/* One FreeType library for the process: cairo may keep a face cached after the document is
- * done, and the library must outlive every face. */
-static FT_Library freetype(void)
-{
-    static FT_Library lib;
-    if (!lib && FT_Init_FreeType(&lib) != 0)
-        lib = NULL;
-    return lib;
-}
-
-typedef struct face_data {
-    FT_Face ft;
-    hb_blob_t *blob;
-} face_data;
-
-static const cairo_user_data_key_t face_key;
-
-static void release_face(void *p)
-{
-    face_data *d = p;
-    FT_Done_Face(d->ft);
-    hb_blob_destroy(d->blob);
-    free(d);
-}
-
 /* Cuts the face down to the glyphs (renumbered: the plan maps the old ids to the new) and, for
  * embedding, the characters (so that the subset's cmap still maps them). NULL on failure. */
-static hb_blob_t *cut(const char *file, int index, hb_set_t *glyphs, hb_set_t *unicodes,
-                      unsigned flags, hb_subset_plan_t **plan_out)
+static hb_blob_t *cut(hb_face_t *face, hb_set_t *glyphs, hb_set_t *unicodes, unsigned flags,
+                      hb_subset_plan_t **plan_out)
 {
-    if (!file || !*file)
-        return NULL;
-    hb_blob_t *blob = hb_blob_create_from_file_or_fail(file);
-    if (!blob)
-        return NULL;
-    hb_face_t *face = hb_face_create(blob, (unsigned)index);
-    hb_blob_destroy(blob);
     hb_subset_input_t *in = hb_subset_input_create_or_fail();
-    if (!in) {
-        hb_face_destroy(face);
+    if (!in)
         return NULL;
-    }
     hb_set_union(hb_subset_input_glyph_set(in), glyphs);
     if (unicodes)
         hb_set_union(hb_subset_input_unicode_set(in), unicodes);
@@ -83,7 +47,6 @@ static hb_blob_t *cut(const char *file, int index, hb_set_t *glyphs, hb_set_t *u
     hb_subset_plan_t *plan = hb_subset_plan_create_or_fail(face, in);
     hb_subset_input_destroy(in);
     hb_face_t *sub = plan ? hb_subset_plan_execute_or_fail(plan) : NULL;
-    hb_face_destroy(face);
     if (!sub) {
         hb_subset_plan_destroy(plan);
         return NULL;
@@ -99,45 +62,6 @@ static hb_blob_t *cut(const char *file, int index, hb_set_t *glyphs, hb_set_t *u
     return out;
 }
 
-static cairo_font_face_t *make_subset(const char *file, int index, hb_set_t *glyphs,
-                                      hb_subset_plan_t **plan_out)
-{
-    FT_Library lib = freetype();
-    if (!lib)
-        return NULL;
-    /* Hinting is of no use in a PDF, and flat charstrings are quicker for cairo to subset
-     * again. Glyph ids are renumbered (keeping them would leave the subset as long as the
-     * font's glyph count), so the plan's map goes with the face. */
-    hb_subset_plan_t *plan = NULL;
-    hb_blob_t *out = cut(file, index, glyphs, NULL,
-                         HB_SUBSET_FLAGS_NO_HINTING | HB_SUBSET_FLAGS_DESUBROUTINIZE, &plan);
-    if (!out)
-        return NULL;
-    unsigned len = 0;
-    const char *data = hb_blob_get_data(out, &len);
-    FT_Face ft = NULL;
-    if (!data || FT_New_Memory_Face(lib, (const FT_Byte *)data, (FT_Long)len, 0, &ft) != 0) {
-        hb_blob_destroy(out);
-        hb_subset_plan_destroy(plan);
-        return NULL;
-    }
-    cairo_font_face_t *cf = cairo_ft_font_face_create_for_ft_face(ft, 0);
-    face_data *d = malloc(sizeof *d);
-    if (!d ||
-        cairo_font_face_set_user_data(cf, &face_key, d, release_face) != CAIRO_STATUS_SUCCESS) {
-        free(d);
-        cairo_font_face_destroy(cf);
-        FT_Done_Face(ft);
-        hb_blob_destroy(out);
-        hb_subset_plan_destroy(plan);
-        return NULL;
-    }
-    d->ft = ft;
-    d->blob = out;
-    *plan_out = plan;
-    return cf;
-}
-
 static size_t face_slot(gw_subsets *s, const gw_font *font)
 {
     int index = 0;
@@ -145,16 +69,13 @@ static size_t face_slot(gw_subsets *s, const gw_font *font)
     for (size_t i = 0; i < s->n; i++)
         if (s->v[i].index == index && strcmp(s->v[i].file, file) == 0)
             return i;
-    s->v[s->n] = (subset){file, index, NULL, NULL, NULL, NULL, 0};
+    s->v[s->n] = (subset){file, index, NULL, NULL, NULL, 0};
     return s->n++;
 }
 
 /* The face's PostScript name and weight, read before subsetting drops what it does not need. */
-static void read_names(subset *v)
+static void read_names(subset *v, hb_face_t *face)
 {
-    hb_blob_t *blob = hb_blob_create_from_file_or_fail(v->file);
-    hb_face_t *face = hb_face_create(blob, (unsigned)v->index);
-    hb_blob_destroy(blob);
     char name[256] = "";
     unsigned len = sizeof name;
     hb_ot_name_get_utf8(face, HB_OT_NAME_ID_POSTSCRIPT_NAME, hb_language_from_string("en", -1),
@@ -163,12 +84,36 @@ static void read_names(subset *v)
     hb_font_t *font = hb_font_create(face);
     v->weight = (int)hb_style_get_value(font, HB_STYLE_TAG_WEIGHT);
     hb_font_destroy(font);
+}
+
+typedef struct cut_job {
+    subset *v;
+    hb_set_t **glyphs, **chars;
+} cut_job;
+
+/* One face; the faces are cut in parallel, each in its own blob and face. */
+static void cut_one(void *data, size_t i)
+{
+    cut_job *job = data;
+    subset *v = &job->v[i];
+    if (hb_set_is_empty(job->glyphs[i]) || !v->file || !*v->file)
+        return;
+    hb_blob_t *blob = hb_blob_create_from_file_or_fail(v->file);
+    if (!blob)
+        return;
+    hb_face_t *face = hb_face_create(blob, (unsigned)v->index);
+    hb_blob_destroy(blob);
+    read_names(v, face);
+    /* Hinting is of no use on paper or screen at these sizes, and with so few glyphs flat
+     * charstrings come out smaller than the subroutines they would need. */
+    v->blob = cut(face, job->glyphs[i], job->chars[i],
+                  HB_SUBSET_FLAGS_NO_HINTING | HB_SUBSET_FLAGS_DESUBROUTINIZE, &v->plan);
     hb_face_destroy(face);
 }
 
-/* The PDF wants cairo faces of glyphs alone; embedding wants the files, with the characters
- * the glyphs were shaped from in their cmaps. */
-static gw_subsets *build(const gw_doc *doc, bool embed)
+/* The PDF draws glyphs by id alone; OFD readers want the characters the glyphs were shaped
+ * from in the subsets' cmaps too. */
+gw_subsets *gw_subsets_new(gw_ctx *ctx, const gw_doc *doc, bool with_cmap)
 {
     gw_subsets *s = gw_xcalloc(1, sizeof *s);
     s->v = gw_xcalloc(doc->n_fonts, sizeof *s->v);
@@ -179,7 +124,7 @@ static gw_subsets *build(const gw_doc *doc, bool embed)
     hb_set_t **chars = gw_xcalloc(s->n, sizeof *chars);
     for (size_t i = 0; i < s->n; i++) {
         sets[i] = hb_set_create();
-        chars[i] = embed ? hb_set_create() : NULL;
+        chars[i] = with_cmap ? hb_set_create() : NULL;
     }
     for (size_t p = 0; p < doc->n_pages; p++) {
         const gw_page *page = &doc->pages[p];
@@ -192,24 +137,16 @@ static gw_subsets *build(const gw_doc *doc, bool embed)
                     continue;
                 for (size_t g = 0; g < run->n_glyphs; g++)
                     hb_set_add(sets[slot_of[f]], run->glyphs[g].id);
-                for (const char *c = run->text; embed && c < run->text + run->text_len;
+                for (const char *c = run->text; with_cmap && c < run->text + run->text_len;
                      c = g_utf8_next_char(c))
                     hb_set_add(chars[slot_of[f]], g_utf8_get_char(c));
                 break;
             }
         }
     }
+    cut_job job = {s->v, sets, chars};
+    gw_parallel_for(ctx->threads, s->n, cut_one, &job);
     for (size_t i = 0; i < s->n; i++) {
-        subset *v = &s->v[i];
-        if (!hb_set_is_empty(sets[i]) && !embed)
-            v->face = make_subset(v->file, v->index, sets[i], &v->plan);
-        /* Flat charstrings here too: with so few glyphs they come out smaller than the
-         * subroutines they would need. */
-        if (!hb_set_is_empty(sets[i]) && embed) {
-            v->blob = cut(v->file, v->index, sets[i], chars[i],
-                          HB_SUBSET_FLAGS_NO_HINTING | HB_SUBSET_FLAGS_DESUBROUTINIZE, &v->plan);
-            read_names(v);
-        }
         hb_set_destroy(sets[i]);
         hb_set_destroy(chars[i]);
     }
@@ -219,43 +156,17 @@ static gw_subsets *build(const gw_doc *doc, bool embed)
     return s;
 }
 
-gw_subsets *gw_subsets_new(const gw_doc *doc)
-{
-    return build(doc, false);
-}
-
-gw_subsets *gw_subsets_new_embedded(const gw_doc *doc)
-{
-    return build(doc, true);
-}
-
 void gw_subsets_drop(gw_subsets *s)
 {
     if (!s)
         return;
     for (size_t i = 0; i < s->n; i++) {
-        if (s->v[i].face)
-            cairo_font_face_destroy(s->v[i].face);
         hb_blob_destroy(s->v[i].blob);
         hb_subset_plan_destroy(s->v[i].plan);
         free(s->v[i].postscript);
     }
     free(s->v);
     free(s);
-}
-
-cairo_font_face_t *gw_subsets_face(const gw_subsets *s, const gw_font *font, const void **map)
-{
-    int index = 0;
-    const char *file = gw_font_file(font, &index);
-    *map = NULL;
-    for (size_t i = 0; s && i < s->n; i++) {
-        if (s->v[i].face && s->v[i].index == index && strcmp(s->v[i].file, file) == 0) {
-            *map = hb_subset_plan_old_to_new_glyph_mapping(s->v[i].plan);
-            return s->v[i].face;
-        }
-    }
-    return gw_font_cairo_face(font);
 }
 
 unsigned gw_subsets_glyph(const void *map, unsigned glyph)

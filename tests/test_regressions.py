@@ -120,7 +120,8 @@ def test_right_to_left_text_is_drawn_right_to_left():
                                   '<para>abc xyz def end</para>'))
     assert r.returncode == 0, r.stderr
     assert page_text(out)[:2] == ['abcfed zyx end', 'abc xyz def end'], page_text(out)
-    lefts = sorted(w.x0 for w in pp.words(out) if w.text in ('abc',))
+    # ("abc" and the reversed "fed" touch: a reader may take them for one word)
+    lefts = sorted(w.x0 for w in pp.words(out) if w.text.startswith('abc'))
     assert len(lefts) == 2 and abs(lefts[0] - lefts[1]) < 0.1, lefts
 
 
