@@ -22,6 +22,10 @@ const gw_backend *gw_backend_lookup(gw_format format);
 gw_status gw_pdf_write(gw_ctx *ctx, const gw_doc *doc, long page, const char *path,
                        const char *name);
 
+/* The images the PDF backend keeps encoded in the context between documents. */
+typedef struct gw_pdf_images gw_pdf_images;
+void gw_pdf_images_drop(gw_pdf_images *kept);
+
 /* OFD (GB/T 33190-2016): the whole document as one package at path (out_ofd.c). */
 gw_status gw_ofd_write(gw_ctx *ctx, const gw_doc *doc, long page, const char *path,
                        const char *name);

@@ -19,6 +19,7 @@ struct gw_ctx {
     struct gw_transform_stage *xform; /* transform.c: the compiled stylesheets */
     struct gw_schema *layout;         /* schema/layout.rng, the stylesheets' contract */
     struct gw_fonts *fonts;           /* fonts.c: fontconfig and the Pango font map */
+    struct gw_pdf_images *pdf_images; /* out_pdf.c: the images last embedded, for a batch */
 };
 
 #endif

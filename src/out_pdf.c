@@ -51,6 +51,44 @@ typedef struct image_obj {
     unsigned id;
 } image_obj;
 
+/* An image as embedded: its pixels' stream and its alpha's, deflated. A batch renders the same
+ * seal in document after document, so the last few are kept in the context (ctx->pdf_images)
+ * under their file's digest and drawn size. */
+typedef struct encoded_image {
+    guint8 digest[32];
+    long pw, ph;
+    int w, h;   /* the alpha's size, the image's */
+    int bw, bh; /* the colour's: 1 × 1 for an image of one colour */
+    bool opaque;
+    gw_buf rgb, alpha;
+    bool rgb_deflated, alpha_deflated;
+} encoded_image;
+
+#define KEPT_IMAGES 16
+
+struct gw_pdf_images {
+    encoded_image *v[KEPT_IMAGES];
+    size_t next; /* the slot to fill next, oldest first */
+};
+
+static void drop_encoded(encoded_image *e)
+{
+    if (!e)
+        return;
+    gw_buf_free(&e->rgb);
+    gw_buf_free(&e->alpha);
+    free(e);
+}
+
+void gw_pdf_images_drop(gw_pdf_images *kept)
+{
+    if (!kept)
+        return;
+    for (size_t i = 0; i < KEPT_IMAGES; i++)
+        drop_encoded(kept->v[i]);
+    free(kept);
+}
+
 typedef struct pdf {
     gw_ctx *ctx;
     const gw_doc *doc;
@@ -127,6 +165,7 @@ static void put_obj(pdf *P, unsigned id, const gw_buf *b)
 
 typedef struct piece {
     const Bytef *in; /* the whole buffer: a piece's dictionary lies before it */
+    int level;
     size_t start, len;
     bool last;
     Bytef *out;
@@ -138,7 +177,7 @@ static void deflate_piece(void *data, size_t i)
 {
     piece *p = &((piece *)data)[i];
     z_stream z = {0};
-    if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    if (deflateInit2(&z, p->level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
         return;
     size_t dict = p->start < WINDOW ? p->start : WINDOW;
     if (dict && deflateSetDictionary(&z, p->in + p->start - dict, (uInt)dict) != Z_OK) {
@@ -157,8 +196,13 @@ static void deflate_piece(void *data, size_t i)
     deflateEnd(&z);
 }
 
+/* How hard to deflate: text (content streams, maps) shrinks to a fifth whatever the level, so
+ * it gets zlib's default; font programs and pixels shrink by a fifth at most, and zlib's
+ * fastest level takes a third less time for a few percent more bytes. */
+enum { TEXT = Z_DEFAULT_COMPRESSION, BINARY = Z_BEST_SPEED };
+
 /* data deflated (zlib format) into out; false, with out empty, when zlib fails. */
-static bool deflated(const pdf *P, const void *data, size_t len, gw_buf *out)
+static bool deflated(const pdf *P, const void *data, size_t len, int level, gw_buf *out)
 {
     size_t n = len / PIECE + (len % PIECE != 0);
     if (n == 0)
@@ -166,6 +210,7 @@ static bool deflated(const pdf *P, const void *data, size_t len, gw_buf *out)
     piece *pieces = gw_xcalloc(n, sizeof *pieces);
     for (size_t i = 0; i < n; i++)
         pieces[i] = (piece){.in = data,
+                            .level = level,
                             .start = i * PIECE,
                             .len = i + 1 < n ? PIECE : len - i * PIECE,
                             .last = i + 1 == n};
@@ -200,10 +245,11 @@ static void put_stream_as(pdf *P, unsigned id, const char *dict, const void *dat
     puts_(P, "\nendstream\nendobj\n");
 }
 
-static void put_stream(pdf *P, unsigned id, const char *dict, const void *data, size_t len)
+static void put_stream(pdf *P, unsigned id, const char *dict, const void *data, size_t len,
+                       int level)
 {
     gw_buf z = {0};
-    if (deflated(P, data, len, &z)) {
+    if (deflated(P, data, len, level, &z)) {
         put_stream_as(P, id, dict, z.data, z.len, true);
         gw_buf_free(&z);
     } else {
@@ -384,7 +430,7 @@ static void prepare_program(const pdf *P, face *F)
         raw = cff;
         len = n;
     }
-    F->program_deflated = deflated(P, raw, len, &F->program);
+    F->program_deflated = deflated(P, raw, len, BINARY, &F->program);
     if (!F->program_deflated)
         gw_buf_add(&F->program, raw, len);
     free(cff);
@@ -477,7 +523,7 @@ static void write_font(pdf *P, face *F)
             gw_buf_adds(&b, "endbfchar\n");
     }
     gw_buf_adds(&b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
-    put_stream(P, F->font_id + 4, "", b.data, b.len);
+    put_stream(P, F->font_id + 4, "", b.data, b.len, TEXT);
     gw_buf_free(&b);
     gw_buf_free(&name);
     free(order);
@@ -670,6 +716,132 @@ static void paint_run(pdf *P, gw_buf *b, const gw_glyph_run *run)
     free(st);
 }
 
+/* The pixels of an image drawn pw × ph (a bitmap's own at 0 × 0), encoded; NULL after
+ * reporting when they cannot be had. */
+static encoded_image *encode_image(pdf *P, const gw_image *image, long pw, long ph)
+{
+    cairo_surface_t *s = gw_image_pixels(image, pw, ph);
+    cairo_surface_flush(s);
+    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
+        gw_error(P->ctx, (gw_pos){P->name, 0}, "cannot convert the image %s: %s",
+                 gw_image_path(image), cairo_status_to_string(cairo_surface_status(s)));
+        cairo_surface_destroy(s);
+        return NULL;
+    }
+    int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
+    int stride = cairo_image_surface_get_stride(s);
+    const unsigned char *px = cairo_image_surface_get_data(s);
+    bool has_alpha = cairo_image_surface_get_format(s) == CAIRO_FORMAT_ARGB32;
+    size_t n = (size_t)w * (size_t)h;
+    unsigned char *a = gw_xmalloc(n + 1);
+    /* The alpha, and the colour of the most opaque pixel: a seal is one colour throughout. */
+    bool opaque = true;
+    uint32_t ink = 0;
+    for (int y = 0; y < h; y++) {
+        const uint32_t *row = (const uint32_t *)(px + (size_t)y * (size_t)stride);
+        for (int x = 0; x < w; x++) {
+            unsigned al = has_alpha ? row[x] >> 24 : 255;
+            a[(size_t)y * (size_t)w + (size_t)x] = (unsigned char)al;
+            opaque &= al == 255;
+            if (al > ink >> 24)
+                ink = row[x];
+        }
+    }
+    /* cairo keeps colours multiplied by their alpha; PDF wants them as they are. */
+    unsigned ink_alpha = ink >> 24;
+    uint8_t colour[3];
+    for (int c = 0; c < 3; c++) {
+        unsigned v = (ink >> (16 - 8 * c)) & 0xff;
+        colour[c] = (uint8_t)(ink_alpha ? (v * 255 + ink_alpha / 2) / ink_alpha : 0);
+    }
+    /* The pixel each alpha would have in that colour (premultiplied, as cairo keeps it). */
+    uint32_t in_colour[256];
+    for (unsigned al = 0; al < 256; al++)
+        in_colour[al] = al << 24 | (colour[0] * al + 127) / 255 << 16 |
+                        (colour[1] * al + 127) / 255 << 8 | (colour[2] * al + 127) / 255;
+    bool one_colour = !opaque;
+    for (int y = 0; y < h && one_colour; y++) {
+        const uint32_t *row = (const uint32_t *)(px + (size_t)y * (size_t)stride);
+        for (int x = 0; x < w && one_colour; x++) {
+            uint32_t want = in_colour[row[x] >> 24];
+            for (int shift = 0; shift < 24; shift += 8)
+                one_colour &=
+                    abs((int)((row[x] >> shift) & 0xff) - (int)((want >> shift) & 0xff)) <= 1;
+        }
+    }
+    /* One colour is drawn as a single pixel stretched over the page, shaped by the alpha at
+     * full resolution (a soft mask need not have its image's size): a third of the bytes to
+     * write and to deflate. */
+    int bw = one_colour ? 1 : w, bh = one_colour ? 1 : h;
+    unsigned char *rgb = gw_xmalloc((size_t)bw * (size_t)bh * 3 + 1);
+    if (one_colour) {
+        memcpy(rgb, colour, 3);
+    } else {
+        for (int y = 0; y < h; y++) {
+            const uint32_t *row = (const uint32_t *)(px + (size_t)y * (size_t)stride);
+            for (int x = 0; x < w; x++) {
+                size_t i = (size_t)y * (size_t)w + (size_t)x;
+                unsigned al = a[i];
+                for (int c = 0; c < 3; c++) {
+                    unsigned v = (row[x] >> (16 - 8 * c)) & 0xff;
+                    rgb[i * 3 + (size_t)c] = (unsigned char)(al ? (v * 255 + al / 2) / al : 0);
+                }
+            }
+        }
+    }
+    cairo_surface_destroy(s);
+    encoded_image *e = gw_xcalloc(1, sizeof *e);
+    *e = (encoded_image){.pw = pw, .ph = ph, .w = w, .h = h, .bw = bw, .bh = bh, .opaque = opaque};
+    e->rgb_deflated = deflated(P, rgb, (size_t)bw * (size_t)bh * 3, BINARY, &e->rgb);
+    if (!e->rgb_deflated)
+        gw_buf_add(&e->rgb, (const char *)rgb, (size_t)bw * (size_t)bh * 3);
+    if (!opaque) {
+        e->alpha_deflated = deflated(P, a, n, BINARY, &e->alpha);
+        if (!e->alpha_deflated)
+            gw_buf_add(&e->alpha, (const char *)a, n);
+    }
+    free(rgb);
+    free(a);
+    return e;
+}
+
+/* The encoded image, from those the context keeps when its file and size were seen before;
+ * borrowed from there. */
+static const encoded_image *kept_image(pdf *P, const gw_image *image, long pw, long ph)
+{
+    gchar *bytes = NULL;
+    gsize len = 0;
+    guint8 digest[32] = {0};
+    gsize dlen = sizeof digest;
+    /* An unreadable file is not kept; drawing it reports why. */
+    bool keep = g_file_get_contents(gw_image_path(image), &bytes, &len, NULL);
+    if (keep) {
+        GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
+        g_checksum_update(sum, (const guchar *)bytes, (gssize)len);
+        g_checksum_get_digest(sum, digest, &dlen);
+        g_checksum_free(sum);
+        g_free(bytes);
+    }
+    if (!P->ctx->pdf_images)
+        P->ctx->pdf_images = gw_xcalloc(1, sizeof *P->ctx->pdf_images);
+    gw_pdf_images *kept = P->ctx->pdf_images;
+    for (size_t i = 0; keep && i < KEPT_IMAGES; i++) {
+        encoded_image *e = kept->v[i];
+        if (e && e->pw == pw && e->ph == ph && memcmp(e->digest, digest, sizeof digest) == 0)
+            return e;
+    }
+    encoded_image *e = encode_image(P, image, pw, ph);
+    if (!e)
+        return NULL;
+    memcpy(e->digest, digest, sizeof digest);
+    if (!keep)
+        e->pw = -1; /* in a slot of its own that nothing matches: the next image takes it */
+    drop_encoded(kept->v[kept->next]);
+    kept->v[kept->next] = e;
+    kept->next = (kept->next + 1) % KEPT_IMAGES;
+    return e;
+}
+
 static unsigned image_for(pdf *P, const gw_placed_image *im)
 {
     long pw = 0, ph = 0;
@@ -679,58 +851,29 @@ static unsigned image_for(pdf *P, const gw_placed_image *im)
             return (unsigned)i;
     image_obj *o = GW_PUSH(P->images, P->n_images, P->cap_images);
     *o = (image_obj){im->image, pw, ph, new_id(P)};
-    cairo_surface_t *s = gw_image_pixels(im->image, pw, ph);
-    cairo_surface_flush(s);
-    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
-        gw_error(P->ctx, (gw_pos){P->name, 0}, "cannot convert the image %s: %s",
-                 gw_image_path(im->image), cairo_status_to_string(cairo_surface_status(s)));
+    const encoded_image *e = kept_image(P, im->image, pw, ph);
+    if (!e) {
         P->failed = true;
-        cairo_surface_destroy(s);
         return (unsigned)(P->n_images - 1);
     }
-    int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
-    int stride = cairo_image_surface_get_stride(s);
-    const unsigned char *px = cairo_image_surface_get_data(s);
-    bool alpha = cairo_image_surface_get_format(s) == CAIRO_FORMAT_ARGB32;
-    size_t n = (size_t)w * (size_t)h;
-    unsigned char *rgb = gw_xmalloc(n * 3 + 1), *a = gw_xmalloc(n + 1);
-    bool opaque = true;
-    for (int y = 0; y < h; y++) {
-        const uint32_t *row = (const uint32_t *)(px + (size_t)y * (size_t)stride);
-        for (int x = 0; x < w; x++) {
-            uint32_t p = row[x];
-            unsigned al = alpha ? p >> 24 : 255;
-            size_t i = (size_t)y * (size_t)w + (size_t)x;
-            opaque &= al == 255;
-            a[i] = (unsigned char)al;
-            /* cairo keeps colours multiplied by their alpha; PDF wants them as they are. */
-            for (int c = 0; c < 3; c++) {
-                unsigned v = (p >> (16 - 8 * c)) & 0xff;
-                rgb[i * 3 + (size_t)c] = (unsigned char)(al ? (v * 255 + al / 2) / al : 0);
-            }
-        }
-    }
-    cairo_surface_destroy(s);
-    unsigned smask = opaque ? 0 : new_id(P);
-    char *dict = gw_xasprintf(" /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace "
-                              "/DeviceRGB /BitsPerComponent 8 /Interpolate true",
-                              w, h);
+    unsigned smask = e->opaque ? 0 : new_id(P);
+    gw_buf dict = {0};
+    gw_buf_printf(&dict,
+                  " /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceRGB "
+                  "/BitsPerComponent 8 /Interpolate true",
+                  e->bw, e->bh);
+    if (smask)
+        gw_buf_printf(&dict, " /SMask %u 0 R", smask);
+    put_stream_as(P, o->id, dict.data, e->rgb.data, e->rgb.len, e->rgb_deflated);
     if (smask) {
-        char *with = gw_xasprintf("%s /SMask %u 0 R", dict, smask);
-        free(dict);
-        dict = with;
+        dict.len = 0;
+        gw_buf_printf(&dict,
+                      " /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace "
+                      "/DeviceGray /BitsPerComponent 8 /Interpolate true",
+                      e->w, e->h);
+        put_stream_as(P, smask, dict.data, e->alpha.data, e->alpha.len, e->alpha_deflated);
     }
-    put_stream(P, o->id, dict, rgb, n * 3);
-    free(dict);
-    if (smask) {
-        dict = gw_xasprintf(" /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace "
-                            "/DeviceGray /BitsPerComponent 8 /Interpolate true",
-                            w, h);
-        put_stream(P, smask, dict, a, n);
-        free(dict);
-    }
-    free(rgb);
-    free(a);
+    gw_buf_free(&dict);
     return (unsigned)(P->n_images - 1);
 }
 
@@ -1007,7 +1150,7 @@ gw_status gw_pdf_write(gw_ctx *ctx, const gw_doc *doc, long page, const char *pa
     for (size_t i = 0; i < doc->n_pages && !P.failed; i++) {
         b.len = 0;
         paint_page(&P, &b, &doc->pages[i]);
-        put_stream(&P, content_ids[i], "", b.data, b.len);
+        put_stream(&P, content_ids[i], "", b.data, b.len, TEXT);
     }
     gw_timing(ctx, "paint");
     for (size_t i = 0; i < doc->n_pages && !P.failed; i++) {

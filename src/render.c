@@ -148,6 +148,7 @@ void gw_ctx_drop(gw_ctx *ctx)
     if (!ctx)
         return;
     gw_fonts_drop(ctx->fonts);
+    gw_pdf_images_drop(ctx->pdf_images);
     gw_schema_drop(ctx->layout);
     gw_transform_stage_drop(ctx->xform);
     gw_schema_drop(ctx->source);
