@@ -24,8 +24,9 @@ SONAMES = -DGW_SONAME_RSVG='"$(call soname,librsvg-2.0,librsvg-2.so,librsvg-2.so
 	-DGW_SONAME_MHD='"$(call soname,libmicrohttpd,libmicrohttpd.so,libmicrohttpd.so.12)"'
 CFLAGS ?= -O2 -g
 WARN := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-deprecated-declarations
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(SONAMES)
-PKG_LIBS = $(shell pkg-config --libs $(LINKED_PKGS) 2>/dev/null)
+# -pthread: the fonts load on a thread of their own (src/fonts.c).
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(SONAMES) -pthread
+PKG_LIBS = $(shell pkg-config --libs $(LINKED_PKGS) 2>/dev/null) -pthread
 
 SRCS := $(wildcard src/*.c)
 OBJS := $(SRCS:src/%.c=build/%.o)

@@ -128,7 +128,7 @@ void gw_warning(gw_ctx *ctx, gw_pos pos, const char *fmt, ...)
     va_end(ap);
 }
 
-static double now(void)
+double gw_clock(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -137,10 +137,19 @@ static double now(void)
 
 void gw_timing(gw_ctx *ctx, const char *stage)
 {
-    double t = now();
+    double t = gw_clock();
     if (ctx->timings && stage)
         fprintf(ctx->err, "gongwen: timing: %-10s %7.2f ms\n", stage, (t - ctx->last_mark) * 1e3);
     ctx->last_mark = t;
+}
+
+void gw_timing_aside(gw_ctx *ctx, const char *stage, double ms)
+{
+    if (ctx->timings)
+        fprintf(
+            ctx->err,
+            "gongwen: timing: %-10s %7.2f ms on a second thread, overlapping the stages above\n",
+            stage, ms);
 }
 
 char *gw_data_path(const gw_ctx *ctx, const char *rel)

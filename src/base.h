@@ -69,6 +69,11 @@ void gw_verror(gw_ctx *ctx, gw_pos pos, const char *kind, const char *fmt, va_li
 /* Stage timings, printed to stderr when GONGWEN_TIMINGS is set: gw_timing(ctx, "typeset")
  * reports the time since the previous call. */
 void gw_timing(gw_ctx *ctx, const char *stage);
+/* Time that work on another thread took, which overlapped the main thread's stages: printed
+ * as such, and not a mark. */
+void gw_timing_aside(gw_ctx *ctx, const char *stage, double ms);
+/* Seconds on a monotonic clock. */
+double gw_clock(void);
 
 /* Paths below the data folder, e.g. gw_data_path(ctx, "stylesheets/gongwen.xsl"). */
 char *gw_data_path(const gw_ctx *ctx, const char *rel);

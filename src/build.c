@@ -1254,8 +1254,9 @@ gw_status gw_build(const gw_options *opts, const gw_build_options *bo, gw_build_
     b.ctx = gw_ctx_new(opts, &st);
     if (!b.ctx)
         goto out;
-    /* Pango starts fontconfig in a thread of its own; let it finish before any fork, so no
-     * worker inherits a half-done initialisation or a lock held by a thread it lacks. */
+    /* The fonts load on a thread of ours, which gw_fonts_context waits for, and Pango starts
+     * fontconfig in one of its own; let both finish before any fork, so no worker inherits a
+     * half-done initialisation or a lock held by a thread it lacks. */
     PangoFontMap *map = pango_context_get_font_map(gw_fonts_context(b.ctx));
     if (PANGO_IS_FC_FONT_MAP(map))
         (void)pango_fc_font_map_get_config(PANGO_FC_FONT_MAP(map));

@@ -8,10 +8,20 @@
 
 #include <pango/pango.h>
 
-gw_status gw_fonts_new(gw_ctx *ctx, const char *const *extra_dirs, size_t n_extra);
+/* Starts loading the fonts on a thread of their own (ctx->fonts); nothing is reported yet. */
+void gw_fonts_new(gw_ctx *ctx, const char *const *extra_dirs, size_t n_extra);
+/* Gives the thread the faces to load once it has set up fontconfig and the font map:
+ * families[i] at sizes[i] points (the arrays are the fonts' from here on). */
+void gw_fonts_preload(gw_ctx *ctx, char **families, double *sizes, size_t n);
+/* Waits until fontconfig and the font map are set up, reports what failed, once, and returns
+ * its status. The faces go on loading. */
+gw_status gw_fonts_ready(gw_ctx *ctx);
+/* Stops the loading of faces, waits for the thread, and frees everything. */
 void gw_fonts_drop(struct gw_fonts *fonts);
 
-/* A Pango context for setting text: 72 dpi (1 unit = 1 pt), no hinting, unrounded positions. */
+/* A Pango context for setting text: 72 dpi (1 unit = 1 pt), no hinting, unrounded positions.
+ * The first call waits for the faces that are loading ahead: no thread of ours is left after
+ * it, so a process may fork (gongwen build). */
 PangoContext *gw_fonts_context(gw_ctx *ctx);
 
 /* Wraps a Pango font for the page model; the document owns the result. */

@@ -123,23 +123,35 @@ gw_ctx *gw_ctx_new(const gw_options *opts, gw_status *status)
                  "no stylesheets here; set GONGWEN_DATADIR to the folder holding stylesheets/");
         return fail_ctx(ctx, GW_ERR_SYSTEM, status);
     }
-    if (gw_source_stage_new(ctx) != GW_OK || gw_transform_stage_new(ctx) != GW_OK ||
+    /* The fonts load on a second core meanwhile (fonts.c). */
+    if (!opts->no_fonts) {
+        size_t n_dirs = 0;
+        char **dirs = font_dirs(opts, &n_dirs);
+        gw_fonts_new(ctx, (const char *const *)dirs, n_dirs);
+        for (size_t i = 0; i < n_dirs; i++)
+            free(dirs[i]);
+        free(dirs);
+    }
+    if (gw_transform_stage_new(ctx) != GW_OK)
+        return fail_ctx(ctx, GW_ERR_SYSTEM, status);
+    /* The stylesheets name the faces: the thread can load them while the schemas compile. */
+    if (ctx->fonts) {
+        char **families = NULL;
+        double *sizes = NULL;
+        size_t n_faces = gw_transform_faces(ctx, &families, &sizes);
+        gw_fonts_preload(ctx, families, sizes, n_faces);
+    }
+    if (gw_source_stage_new(ctx) != GW_OK ||
         !(ctx->layout = gw_schema_new(ctx, "schema/layout.rng")))
         return fail_ctx(ctx, GW_ERR_SYSTEM, status);
     if (gw_transform_check_params(ctx) != GW_OK)
         return fail_ctx(ctx, GW_ERR_USAGE, status);
     gw_timing(ctx, "schemas");
-    if (opts->no_fonts)
-        return ctx;
-    size_t n_dirs = 0;
-    char **dirs = font_dirs(opts, &n_dirs);
-    gw_status st = gw_fonts_new(ctx, (const char *const *)dirs, n_dirs);
-    for (size_t i = 0; i < n_dirs; i++)
-        free(dirs[i]);
-    free(dirs);
-    if (st != GW_OK)
-        return fail_ctx(ctx, st, status);
-    gw_timing(ctx, "fonts");
+    if (ctx->fonts) {
+        gw_status st = gw_fonts_ready(ctx);
+        if (st != GW_OK)
+            return fail_ctx(ctx, st, status);
+    }
     return ctx;
 }
 

@@ -135,14 +135,78 @@ gw_status gw_transform_stage_new(gw_ctx *ctx)
     return GW_OK;
 }
 
-static bool is_param(xsltStylesheetPtr sheet, const char *name)
+/* A top-level parameter of the stylesheets: the one in effect comes first, as the importing
+ * stylesheet's declarations come before the imported ones'. */
+static xsltStackElemPtr find_param(xsltStylesheetPtr sheet, const char *name)
 {
     for (xsltStylesheetPtr s = sheet; s; s = xsltNextImport(s))
         for (xsltStackElemPtr v = s->variables; v; v = v->next)
             if (v->comp && v->comp->type == XSLT_FUNC_PARAM && !v->nameURI &&
                 strcmp((const char *)v->name, name) == 0)
-                return true;
-    return false;
+                return v;
+    return NULL;
+}
+
+static bool is_param(xsltStylesheetPtr sheet, const char *name)
+{
+    return find_param(sheet, name) != NULL;
+}
+
+/* A parameter's value: the command line's (-p NAME=VALUE), else the stylesheets' default when
+ * that is plain text; NULL when it is computed. */
+static const char *param_value(gw_ctx *ctx, const char *name)
+{
+    size_t n = strlen(name);
+    for (size_t i = 0; i < ctx->n_params; i++)
+        if (strncmp(ctx->params[i], name, n) == 0 && ctx->params[i][n] == '=')
+            return ctx->params[i] + n + 1;
+    xsltStackElemPtr v = find_param(ctx->xform->sheet, name);
+    if (!v || v->select || !v->tree || v->tree->type != XML_TEXT_NODE || v->tree->next)
+        return NULL;
+    return (const char *)v->tree->content;
+}
+
+/* A size parameter in points ("16pt"), or 0. */
+static double param_points(gw_ctx *ctx, const char *name)
+{
+    const char *v = param_value(ctx, name);
+    char *end = NULL;
+    double pt = v ? strtod(v, &end) : 0;
+    return end && strcmp(end, "pt") == 0 && pt > 0 && pt < 1000 ? pt : 0;
+}
+
+size_t gw_transform_faces(gw_ctx *ctx, char ***families, double **sizes)
+{
+    size_t n = 0, cap = 0;
+    *families = NULL;
+    *sizes = NULL;
+    for (xsltStylesheetPtr s = ctx->xform->sheet; s; s = xsltNextImport(s)) {
+        for (xsltStackElemPtr v = s->variables; v; v = v->next) {
+            const char *name = (const char *)v->name;
+            if (!v->comp || v->comp->type != XSLT_FUNC_PARAM || v->nameURI ||
+                strncmp(name, "face-", 5) != 0 || find_param(ctx->xform->sheet, name) != v)
+                continue;
+            char *size_name = gw_xasprintf("%s-size", name + 5);
+            double size = param_points(ctx, size_name);
+            free(size_name);
+            if (size == 0)
+                size = param_points(ctx, "body-size");
+            const char *family = param_value(ctx, name);
+            bool seen = !family || !*family || size == 0;
+            for (size_t i = 0; i < n && !seen; i++)
+                seen = (*sizes)[i] == size && strcmp((*families)[i], family) == 0;
+            if (seen)
+                continue;
+            if (n == cap) {
+                cap = cap ? cap * 2 : 8;
+                *families = gw_xrealloc(*families, cap * sizeof **families);
+                *sizes = gw_xrealloc(*sizes, cap * sizeof **sizes);
+            }
+            (*families)[n] = gw_xstrdup(family);
+            (*sizes)[n++] = size;
+        }
+    }
+    return n;
 }
 
 gw_status gw_transform_check_params(gw_ctx *ctx)
