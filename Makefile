@@ -60,7 +60,7 @@ build/%.o: src/%.c | build deps
 
 gongwen: $(OBJS)
 	@echo "  LINK    $@"
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -Wl,--as-needed -o $@ $(OBJS) $(PKG_LIBS) -lm -pthread
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -Wl,--as-needed -o $@ $(OBJS) $(PKG_LIBS) -lm
 
 # The same program with AddressSanitizer and UndefinedBehaviorSanitizer, for `make check`.
 build/asan/%.o: src/%.c | build/asan deps
@@ -69,7 +69,7 @@ build/asan/%.o: src/%.c | build/asan deps
 
 build/gongwen-asan: $(ASAN_OBJS)
 	@echo "  LINK    $@"
-	$(Q)$(CC) -fsanitize=address,undefined -o $@ $(ASAN_OBJS) $(PKG_LIBS) -lm -pthread
+	$(Q)$(CC) -fsanitize=address,undefined -o $@ $(ASAN_OBJS) $(PKG_LIBS) -lm
 
 out:
 	@mkdir -p $@
