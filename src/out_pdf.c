@@ -97,7 +97,9 @@ typedef struct pdf {
     int err; /* errno of the first failed write */
     bool failed;
     long long offset;
-    GChecksum *md5;     /* of every byte, for the file identifier */
+    GChecksum *md5;     /* of the file, for its identifier: every byte but those of font programs
+                         * and images, which stand in it by what identifies them */
+    bool unhashed;      /* while writing those */
     long long *offsets; /* per object number */
     size_t cap_offsets;
     unsigned next_id;
@@ -122,7 +124,7 @@ static void put(pdf *P, const void *data, size_t len)
         return;
     if (fwrite(data, 1, len, P->f) != len)
         P->err = errno ? errno : EIO;
-    if (P->md5)
+    if (P->md5 && !P->unhashed)
         g_checksum_update(P->md5, data, (gssize)len);
     P->offset += (long long)len;
 }
@@ -383,14 +385,17 @@ static bool same_text(const char *a, const char *b, size_t len)
     return a && strlen(a) == len && memcmp(a, b, len) == 0;
 }
 
-/* A six-letter tag for the subset's name, from its bytes: two documents that use the same
- * glyphs of a face get the same name, as PDF asks of subsets. */
+/* A six-letter tag for the subset's name, from the face and the glyphs it keeps: two documents
+ * that use the same glyphs of a face get the same name, as PDF asks of subsets. */
 static void subset_tag(const face *F, char tag[7])
 {
     guint8 digest[32];
     gsize len = sizeof digest;
     GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
-    g_checksum_update(sum, (const guchar *)F->file.data, (gssize)F->file.len);
+    g_checksum_update(sum, (const guchar *)F->file.postscript, (gssize)strlen(F->file.postscript));
+    for (unsigned g = 0; g < F->n; g++)
+        if (F->used[g])
+            g_checksum_update(sum, (const guchar *)&F->cid[g], sizeof F->cid[g]);
     g_checksum_get_digest(sum, digest, &len);
     g_checksum_free(sum);
     for (int i = 0; i < 6; i++)
@@ -499,7 +504,10 @@ static void write_font(pdf *P, face *F)
 
     char *dict = F->cff ? gw_xstrdup(" /Subtype /CIDFontType0C")
                         : gw_xasprintf(" /Length1 %zu", F->file.len);
+    g_checksum_update(P->md5, (const guchar *)name.data, (gssize)name.len);
+    P->unhashed = true;
     put_stream_as(P, F->font_id + 3, dict, F->program.data, F->program.len, F->program_deflated);
+    P->unhashed = false;
     free(dict);
 
     b.len = 0;
@@ -864,6 +872,10 @@ static unsigned image_for(pdf *P, const gw_placed_image *im)
                   e->bw, e->bh);
     if (smask)
         gw_buf_printf(&dict, " /SMask %u 0 R", smask);
+    g_checksum_update(P->md5, e->digest, sizeof e->digest);
+    g_checksum_update(P->md5, (const guchar *)&e->pw, sizeof e->pw);
+    g_checksum_update(P->md5, (const guchar *)&e->ph, sizeof e->ph);
+    P->unhashed = true;
     put_stream_as(P, o->id, dict.data, e->rgb.data, e->rgb.len, e->rgb_deflated);
     if (smask) {
         dict.len = 0;
@@ -873,6 +885,7 @@ static unsigned image_for(pdf *P, const gw_placed_image *im)
                       e->w, e->h);
         put_stream_as(P, smask, dict.data, e->alpha.data, e->alpha.len, e->alpha_deflated);
     }
+    P->unhashed = false;
     gw_buf_free(&dict);
     return (unsigned)(P->n_images - 1);
 }
