@@ -1088,9 +1088,77 @@ static void close_table(typesetter *T, const gw_block *table, double y, double w
 }
 
 /* A table (§7.3.3 tables, §8): ruled, its cells' text wrapping within their columns, set row by
- * row; a row never breaks across pages, and the header rows start every page the table runs
- * onto again. */
+ * row; a row breaks across pages only when it is taller than a page, and the header rows start
+ * every page the table runs onto again. */
 static double table_lead(typesetter *T, const gw_block *b);
+
+/* The header rows again, at the top of a page the table runs onto. */
+static void put_header(typesetter *T, const gw_block *b, const double *col_x, size_t n_cols,
+                       size_t n_head, double width)
+{
+    for (size_t h = 0; h < n_head; h++) {
+        table_row again;
+        set_table_row(T, b, &b->children[h], col_x, n_cols, &again);
+        put_table_row(T, b, &again, T->y, width);
+        T->y += again.height;
+        drop_row(&again);
+    }
+}
+
+/* A row taller than a page (a long article in a 修订对照表) is split between its cells' lines:
+ * as many lines as the page holds, the part closed by a rule, and the rest on the next page
+ * below the header rows again. */
+static void flow_tall_row(typesetter *T, const gw_block *b, table_row *r, const double *col_x,
+                          size_t n_cols, size_t n_head, double width, bool first, bool *started)
+{
+    double size = b->style.size;
+    double pad = len(T, b->padding, size);
+    double pitch = b->pitch.set ? len(T, b->pitch, size) : size * 1.5;
+    size_t *from = gw_xcalloc(r->n ? r->n : 1, sizeof *from);
+    line_list *views = gw_xcalloc(r->n ? r->n : 1, sizeof *views);
+    for (bool done = false; !done;) {
+        size_t fit = (size_t)floor((T->area.h - T->y - 2 * pad + EPS) / pitch);
+        if (fit == 0 && !T->page_empty) {
+            if (*started)
+                close_table(T, b, T->y, width);
+            new_page(T);
+            *started = false;
+            put_header(T, b, col_x, n_cols, n_head, width);
+            continue;
+        }
+        if (fit == 0) { /* not one line on an empty page: the pitch is taller than the page */
+            fail(T, b->line, "a table line is taller than a page");
+            break;
+        }
+        size_t tallest = 0;
+        done = true;
+        for (size_t c = 0; c < r->n; c++) {
+            size_t left = r->cells[c].n - from[c];
+            size_t n = left < fit ? left : fit;
+            views[c] = (line_list){r->cells[c].v + from[c], n, n};
+            from[c] += n;
+            tallest = n > tallest ? n : tallest;
+            done &= from[c] == r->cells[c].n;
+        }
+        table_row part = {views, r->x, r->w, r->n, (double)tallest * pitch + 2 * pad};
+        if (!*started && first) {
+            T->prev_top = T->y;
+            T->first_line_page = T->page;
+        }
+        put_table_row(T, b, &part, T->y, width);
+        T->y += part.height;
+        T->page_empty = false;
+        *started = true;
+        if (!done) {
+            close_table(T, b, T->y, width);
+            new_page(T);
+            *started = false;
+            put_header(T, b, col_x, n_cols, n_head, width);
+        }
+    }
+    free(views);
+    free(from);
+}
 
 static void flow_table(typesetter *T, const gw_block *b, double before)
 {
@@ -1121,27 +1189,18 @@ static void flow_table(typesetter *T, const gw_block *b, double before)
     for (size_t i = 0; i < b->n_children; i++) {
         table_row r;
         set_table_row(T, b, &b->children[i], col_x, n_cols, &r);
-        double need = r.height + (i < n_head ? 0 : (started ? 0 : 0));
         if (r.height + head_h > T->area.h + EPS && i >= n_head) {
-            fail(T, b->children[i].line, "a table row is taller than a page");
+            flow_tall_row(T, b, &r, col_x, n_cols, n_head, width, i == 0, &started);
             drop_row(&r);
-            break;
+            continue;
         }
-        if (T->y + need > T->area.h + EPS && !T->page_empty) {
+        if (T->y + r.height > T->area.h + EPS && !T->page_empty) {
             if (started)
                 close_table(T, b, T->y, width);
             new_page(T);
             started = false;
-            /* The header again at the top of the new page. */
-            if (i >= n_head) {
-                for (size_t h = 0; h < n_head; h++) {
-                    table_row again;
-                    set_table_row(T, b, &b->children[h], col_x, n_cols, &again);
-                    put_table_row(T, b, &again, T->y, width);
-                    T->y += again.height;
-                    drop_row(&again);
-                }
-            }
+            if (i >= n_head)
+                put_header(T, b, col_x, n_cols, n_head, width);
         }
         if (!started && i == 0) {
             T->prev_top = T->y;

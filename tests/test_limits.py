@@ -89,3 +89,33 @@ def test_character_no_font_has_is_reported_with_its_line():
     text = HEAD + '<title>标题</title><body>\n<p>正文\U0001F600。</p></body></document>\n'
     rc, errors, _ = render('emoji.xml', text, seconds=20)
     assert rc == 1 and ':5: error: no font has the character U+1F600' in errors[0], errors
+
+
+def test_a_row_taller_than_a_page_breaks_between_its_lines():
+    # A long article in a 修订对照表 makes a row taller than the type area: it is broken between
+    # its cells' lines, every page's part closed with a rule, the header rows above each rest.
+    from tests.lib import pdfprobe as pp
+    sentence = '本条规定档案查阅的有关事项，各单位应当认真遵照执行。'
+    long_cell = ''.join('第%d句%s' % (i, sentence) for i in range(1, 121))  # about 3,500 characters
+    text = (HEAD + '<title>标题</title><body><table widths="1 3"><head><row><cell>序号</cell>'
+            '<cell>条文内容</cell></row></head><row><cell>一</cell><cell>%s</cell></row>'
+            '<row><cell>二</cell><cell>末行。</cell></row></table></body></document>\n' % long_cell)
+    rc, errors, out = render('tall.xml', text, seconds=20)
+    assert rc == 0, errors[:3]
+    pages = pp.pdf_info(out)['Pages']
+    assert pages >= 4, pages
+    texts = [subprocess.run(['pdftotext', '-f', str(p), '-l', str(p), out, '-'], capture_output=True,
+                            text=True).stdout for p in range(1, pages + 1)]
+    flat = re.sub(r'\s+', '', ''.join(texts))
+    # every sentence, in order, and the row after it
+    at = [flat.find('第%d句' % i) for i in range(1, 121)]
+    assert all(a >= 0 for a in at) and at == sorted(at), 'sentences lost or out of order'
+    assert flat.find('末行') > at[-1]
+    # the header on every page the table runs onto, and every part closed by a rule at its foot
+    table_pages = [p for p in range(1, pages + 1) if '第' in texts[p - 1] and '句' in texts[p - 1]]
+    for p in table_pages[1:]:
+        assert '条文内容' in texts[p - 1], 'page %d has no header row' % p
+    for p in table_pages[:-1]:
+        rules = pp.hrules(pp.raster(out, p, dpi=100), 'dark', min_length_mm=100)
+        assert rules and max(r.cy for r in rules) > pp.AREA['top'] + 200, \
+            'page %d: the part is not closed near the foot: %r' % (p, rules)
