@@ -1,6 +1,7 @@
 /* libFuzzer target: any bytes as a source (or a layout): parse, validate, transform, read the
- * layout and typeset it. Nothing may crash, hang, leak or read out of bounds; errors are
- * reported (to /dev/null here) and the input refused. */
+ * layout, typeset it and write the PDF. Nothing may crash, hang, leak or read out of bounds;
+ * errors are reported (to /dev/null here) and the input refused. */
+#include "backend.h"
 #include "fuzz_ctx.h"
 #include "layout.h"
 #include "source.h"
@@ -36,7 +37,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     gw_layout *L = gw_layout_read(ctx, layout, "fuzz.xml");
     xmlFreeDoc(layout);
     if (L) {
-        gw_doc_drop(gw_typeset(ctx, L, "fuzz.xml"));
+        gw_doc *pages = gw_typeset(ctx, L, "fuzz.xml");
+        if (pages)
+            gw_backend_lookup(GW_FORMAT_PDF)->write(ctx, pages, -1, "/dev/null", "fuzz.pdf");
+        gw_doc_drop(pages);
         gw_layout_drop(L);
     }
     return 0;
