@@ -158,21 +158,35 @@ char *gw_data_path(const gw_ctx *ctx, const char *rel)
 }
 
 struct gw_atomic {
-    char *path;
-    char *tmp;
+    char *name; /* as given, for messages */
+    char *path; /* the file replaced */
+    char *tmp;  /* the file written; NULL once renamed */
     int fd;
+    bool in_place; /* a device or a pipe: written as it is, nothing to rename */
 };
 
 gw_atomic *gw_atomic_open(gw_ctx *ctx, const char *path)
 {
     gw_atomic *a = gw_xcalloc(1, sizeof *a);
-    a->path = gw_xstrdup(path);
+    /* A link is followed: the file it names is replaced, the link stays. */
+    char *real = realpath(path, NULL);
+    a->name = gw_xstrdup(path);
+    a->path = real ? real : gw_xstrdup(path);
+    struct stat st;
+    if (stat(a->path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+        /* /dev/null, /dev/stdout, a named pipe: renaming a file over it would replace the
+         * device for everyone; it is written in place, and a failed write still fails. */
+        a->in_place = true;
+        a->tmp = gw_xstrdup(a->path);
+        a->fd = -1;
+        return a;
+    }
     /* Same folder as the target, so the final rename never crosses file systems. */
-    const char *slash = strrchr(path, '/');
+    const char *slash = strrchr(a->path, '/');
     if (slash)
-        a->tmp = gw_xasprintf("%.*s/.%s.XXXXXX", (int)(slash - path), path, slash + 1);
+        a->tmp = gw_xasprintf("%.*s/.%s.XXXXXX", (int)(slash - a->path), a->path, slash + 1);
     else
-        a->tmp = gw_xasprintf(".%s.XXXXXX", path);
+        a->tmp = gw_xasprintf(".%s.XXXXXX", a->path);
     a->fd = mkstemp(a->tmp);
     if (a->fd < 0) {
         gw_error(ctx, (gw_pos){path, 0}, "cannot create a file beside it: %s", strerror(errno));
@@ -192,17 +206,23 @@ const char *gw_atomic_tmp_path(const gw_atomic *a)
 gw_status gw_atomic_commit(gw_ctx *ctx, gw_atomic *a)
 {
     gw_status st = GW_OK;
+    if (a->in_place) {
+        free(a->tmp);
+        a->tmp = NULL;
+        gw_atomic_drop(a);
+        return st;
+    }
     /* mkstemp makes the file 0600; give the output the usual permissions. */
     mode_t mask = umask(0);
     umask(mask);
     if (fchmod(a->fd, 0666 & ~mask) != 0 || fsync(a->fd) != 0 || close(a->fd) != 0) {
-        gw_error(ctx, (gw_pos){a->path, 0}, "cannot write: %s", strerror(errno));
+        gw_error(ctx, (gw_pos){a->name, 0}, "cannot write: %s", strerror(errno));
         a->fd = -1;
         st = GW_ERR_SYSTEM;
     } else {
         a->fd = -1;
         if (rename(a->tmp, a->path) != 0) {
-            gw_error(ctx, (gw_pos){a->path, 0}, "cannot replace: %s", strerror(errno));
+            gw_error(ctx, (gw_pos){a->name, 0}, "cannot replace: %s", strerror(errno));
             st = GW_ERR_SYSTEM;
         } else {
             free(a->tmp);
@@ -219,10 +239,11 @@ void gw_atomic_drop(gw_atomic *a)
         return;
     if (a->fd >= 0)
         close(a->fd);
-    if (a->tmp)
+    if (a->tmp && !a->in_place)
         unlink(a->tmp);
     free(a->tmp);
     free(a->path);
+    free(a->name);
     free(a);
 }
 

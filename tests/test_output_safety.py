@@ -377,3 +377,18 @@ def test_installed_finds_share_beside_bin():
     rc, o, err, out = _installed_render(dest, [], env_without('GONGWEN_DATADIR',
                                                               GONGWEN_DATADIR=data + '.moved'))
     assert rc == 0, 'GONGWEN_DATADIR=%s.moved\n%s' % (data, show(rc, o, err))
+
+
+def test_an_output_through_a_link_replaces_the_file_and_keeps_the_link():
+    d = tmpdir()
+    target = os.path.join(d, 'target.pdf')
+    with open(target, 'w') as f:
+        f.write('old')
+    link = os.path.join(d, 'link.pdf')
+    os.symlink(target, link)
+    r = subprocess.run([GONGWEN, 'render', os.path.join(ROOT, 'sources', 'han-letter.xml'), '-o', link],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert os.path.islink(link), 'the link was replaced by a file'
+    with open(target, 'rb') as f:
+        assert f.read(5) == b'%PDF-'
