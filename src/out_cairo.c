@@ -68,9 +68,18 @@ static void paint_page(cairo_t *cr, const gw_page *p)
         } else if (it->kind == GW_ITEM_IMAGE) {
             const gw_placed_image *im = &it->u.image;
             cairo_save(cr);
-            if (im->multiply)
+            if (im->multiply) {
+                /* The image is drawn first and then multiplied with the page as a whole, as the
+                 * PDF's soft-masked image is: multiplying each shape of a multi-coloured SVG
+                 * with the ones below it would darken where they overlap. */
+                cairo_push_group(cr);
+                gw_image_paint(im->image, cr, im->x, im->y, im->width, im->height);
+                cairo_pop_group_to_source(cr);
                 cairo_set_operator(cr, CAIRO_OPERATOR_MULTIPLY);
-            gw_image_paint(im->image, cr, im->x, im->y, im->width, im->height);
+                cairo_paint(cr);
+            } else {
+                gw_image_paint(im->image, cr, im->x, im->y, im->width, im->height);
+            }
             cairo_restore(cr);
         } else {
             paint_run(cr, &it->u.run, opts);

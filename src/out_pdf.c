@@ -49,6 +49,7 @@ typedef struct image_obj {
     const gw_image *image;
     long pw, ph; /* drawn size of a vector image, 0 × 0 for a bitmap */
     unsigned id;
+    guint8 digest[32]; /* of the file, as the kept images have it; all 0 when not known */
 } image_obj;
 
 /* An image as embedded: its pixels' stream and its alpha's, deflated. A batch renders the same
@@ -297,7 +298,7 @@ static void text_string(gw_buf *b, const char *utf8)
 {
     bool ascii = true;
     for (const char *c = utf8; *c; c++)
-        if ((unsigned char)*c >= 0x80 || (unsigned char)*c < 0x20)
+        if ((unsigned char)*c >= 0x7f || (unsigned char)*c < 0x20)
             ascii = false;
     if (ascii) {
         gw_buf_add(b, "(", 1);
@@ -354,6 +355,8 @@ static bool open_face(pdf *P, face *F)
     return true;
 }
 
+static void drop_face(face *F);
+
 /* The face a run's font is embedded as; NULL after reporting when it cannot be. */
 static face *face_for(pdf *P, const gw_font *font)
 {
@@ -379,12 +382,18 @@ static face *face_for(pdf *P, const gw_font *font)
     if (i == P->n_faces) {
         face *F = GW_PUSH(P->faces, P->n_faces, P->cap_faces);
         *F = (face){.file = file, .map = map};
-        if (!open_face(P, F)) {
-            P->n_faces--;
+        const char *why = NULL;
+        if (!open_face(P, F))
+            why = "cannot read the subset of the font %s";
+        else if (has_table(F->ft, FT_MAKE_TAG('C', 'F', 'F', '2')))
+            why = "the font %s has CFF2 outlines (a variable font), which a PDF cannot embed: use "
+                  "a static instance of it";
+        if (why) {
             if (!P->failed)
-                gw_error(P->ctx, (gw_pos){P->name, 0}, "cannot read the subset of the font %s",
-                         path);
+                gw_error(P->ctx, (gw_pos){P->name, 0}, why, path);
             P->failed = true;
+            drop_face(F);
+            P->n_faces--;
             return NULL;
         }
     }
@@ -414,6 +423,15 @@ static void subset_tag(const face *F, char tag[7])
     for (int i = 0; i < 6; i++)
         tag[i] = (char)('A' + digest[i] % 26);
     tag[6] = 0;
+}
+
+/* Whether s can stand in a literal string as it is (the registry and ordering of a CFF). */
+static bool pdf_name_safe(const char *s)
+{
+    for (; s && *s; s++)
+        if (!g_ascii_isalnum(*s) && *s != '-' && *s != '_')
+            return false;
+    return s != NULL;
 }
 
 static int compare_by_cid(const void *a, const void *b, void *data)
@@ -475,6 +493,17 @@ static void write_font(pdf *P, face *F)
             order[n_used++] = g;
     g_qsort_with_data(order, (gint)n_used, sizeof *order, compare_by_cid, F->cid);
 
+    /* A CID-keyed CFF names its character collection (FandolFang: Adobe-GB1-5), which the
+     * CIDFont repeats; any other face is Adobe-Identity-0. */
+    const char *registry = "Adobe", *ordering = "Identity", *r = NULL, *o = NULL;
+    FT_Int supplement = 0, sup = 0;
+    if (F->cff && FT_Get_CID_Registry_Ordering_Supplement(ft, &r, &o, &sup) == 0 &&
+        pdf_name_safe(r) && pdf_name_safe(o)) {
+        registry = r;
+        ordering = o;
+        supplement = sup;
+    }
+
     gw_buf b = {0};
     gw_buf_printf(&b,
                   "<< /Type /Font /Subtype /Type0 /BaseFont /%s /Encoding /Identity-H "
@@ -486,9 +515,9 @@ static void write_font(pdf *P, face *F)
     b.len = 0;
     gw_buf_printf(&b,
                   "<< /Type /Font /Subtype /CIDFontType%d /BaseFont /%s /CIDSystemInfo << "
-                  "/Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor %u 0 "
+                  "/Registry (%s) /Ordering (%s) /Supplement %d >> /FontDescriptor %u 0 "
                   "R%s /DW 1000 /W [",
-                  F->cff ? 0 : 2, name.data, F->font_id + 2,
+                  F->cff ? 0 : 2, name.data, registry, ordering, supplement, F->font_id + 2,
                   F->cff ? "" : " /CIDToGIDMap /Identity");
     for (unsigned i = 0; i < n_used; i++) {
         FT_Fixed adv = 0;
@@ -591,6 +620,26 @@ static bool only_format(const char *text, size_t len)
     return true;
 }
 
+/* The first character of text that a glyph can stand for (not a mark, a joiner or a control),
+ * as its length in bytes at *len; NULL for none. */
+static const char *base_character(const char *text, size_t n, size_t *len)
+{
+    for (const char *c = text; c < text + n; c = g_utf8_next_char(c)) {
+        switch (g_unichar_type(g_utf8_get_char(c))) {
+        case G_UNICODE_FORMAT:
+        case G_UNICODE_CONTROL:
+        case G_UNICODE_NON_SPACING_MARK:
+        case G_UNICODE_ENCLOSING_MARK:
+        case G_UNICODE_SPACING_MARK:
+            continue;
+        default:
+            *len = (size_t)(g_utf8_next_char(c) - c);
+            return c;
+        }
+    }
+    return NULL;
+}
+
 static stretch *stretches(face *F, const gw_glyph_run *run, size_t *n_out)
 {
     stretch *v = gw_xcalloc(run->n_clusters + 1, sizeof *v);
@@ -598,17 +647,18 @@ static stretch *stretches(face *F, const gw_glyph_run *run, size_t *n_out)
     for (size_t c = 0; c < run->n_clusters; c++) {
         const gw_cluster *cl = &run->clusters[c];
         size_t first = run->backward ? run->n_glyphs - glyph - (size_t)cl->glyphs : glyph;
-        const char *text = run->text + byte;
+        const char *text = run->text + byte, *end = text + cl->bytes;
         if (cl->glyphs == 0 && only_format(text, (size_t)cl->bytes)) {
             /* Bidirectional controls and the like: they shape the text, they are not in it. */
-        } else if (cl->glyphs == 0 && n > 0 && v[n - 1].text + v[n - 1].len == text) {
-            /* A character without a glyph (a tab) goes with the stretch before it. */
-            v[n - 1].len += (size_t)cl->bytes;
+        } else if (cl->glyphs == 0 && n > 0) {
+            /* A character without a glyph (a tab, a variation selector) goes with the stretch
+             * before it, and with what was skipped between. */
+            v[n - 1].len = (size_t)(end - v[n - 1].text);
             v[n - 1].actual = true;
         } else if (n > 0 && v[n - 1].n_glyphs == 0) {
             v[n - 1].glyph = first;
             v[n - 1].n_glyphs = (size_t)cl->glyphs;
-            v[n - 1].len += (size_t)cl->bytes;
+            v[n - 1].len = (size_t)(end - v[n - 1].text);
         } else {
             v[n++] = (stretch){first, (size_t)cl->glyphs, text, (size_t)cl->bytes, cl->glyphs != 1};
         }
@@ -621,11 +671,17 @@ static stretch *stretches(face *F, const gw_glyph_run *run, size_t *n_out)
             s->actual = false; /* text without any glyph in the run: nothing to mark */
             continue;
         }
-        if (s->actual)
-            continue;
         unsigned g = gw_subsets_glyph(F->map, run->glyphs[s->glyph].id);
         if (g >= F->n)
             continue;
+        if (s->actual) {
+            /* Readers that ignore /ActualText still find the base character in ToUnicode. */
+            size_t len = 0;
+            const char *base = base_character(s->text, s->len, &len);
+            if (!F->text[g] && base)
+                F->text[g] = gw_xstrndup(base, len);
+            continue;
+        }
         if (!F->text[g])
             F->text[g] = gw_xstrndup(s->text, s->len);
         else if (!same_text(F->text[g], s->text, s->len))
@@ -870,9 +926,18 @@ static unsigned image_for(pdf *P, const gw_placed_image *im)
     for (size_t i = 0; i < P->n_images; i++)
         if (P->images[i].image == im->image && P->images[i].pw == pw && P->images[i].ph == ph)
             return (unsigned)i;
-    image_obj *o = GW_PUSH(P->images, P->n_images, P->cap_images);
-    *o = (image_obj){im->image, pw, ph, new_id(P)};
     const encoded_image *e = kept_image(P, im->image, pw, ph);
+    /* The same file placed again at the same size (each <image> loads its own): one object. */
+    static const guint8 unknown[32];
+    for (size_t i = 0; e && e->pw >= 0 && i < P->n_images; i++)
+        if (P->images[i].pw == pw && P->images[i].ph == ph &&
+            memcmp(P->images[i].digest, e->digest, sizeof unknown) == 0 &&
+            memcmp(e->digest, unknown, sizeof unknown) != 0)
+            return (unsigned)i;
+    image_obj *o = GW_PUSH(P->images, P->n_images, P->cap_images);
+    *o = (image_obj){im->image, pw, ph, new_id(P), {0}};
+    if (e && e->pw >= 0)
+        memcpy(o->digest, e->digest, sizeof o->digest);
     if (!e) {
         P->failed = true;
         return (unsigned)(P->n_images - 1);
@@ -1077,9 +1142,14 @@ static unsigned write_outline(pdf *P)
         if (first[i] != none)
             gw_buf_printf(&b, " /First %u 0 R /Last %u 0 R /Count %ld",
                           first_id + (unsigned)first[i], first_id + (unsigned)last[i], count[i]);
-        if (e->page >= 1 && (size_t)e->page <= d->n_pages) {
+        const gw_page *to =
+            e->page >= 1 && (size_t)e->page <= d->n_pages ? &d->pages[e->page - 1] : NULL;
+        if (to && to->rotation) {
+            /* On a turned page the heading's height runs across the sheet: show the page. */
+            gw_buf_printf(&b, " /Dest [%u 0 R /Fit]", P->page_ids[e->page - 1]);
+        } else if (to) {
             gw_buf_printf(&b, " /Dest [%u 0 R /XYZ 0 ", P->page_ids[e->page - 1]);
-            num(&b, d->pages[e->page - 1].height - e->y);
+            num(&b, to->height - e->y);
             gw_buf_adds(&b, "0]");
         }
         gw_buf_adds(&b, " >>");

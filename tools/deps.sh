@@ -12,7 +12,7 @@ set -eu
 PACKAGES="gcc make pkg-config libxml2-dev libxslt1-dev libcairo2-dev
 libpango1.0-dev libharfbuzz-dev librsvg2-dev libicu-dev libfreetype-dev libfontconfig-dev
 poppler-utils python3 xsltproc libxml2-utils valgrind fontconfig time libzip-dev
-libmicrohttpd-dev"
+libmicrohttpd-dev zlib1g-dev qpdf"
 
 # `make fuzz` needs clang and its libFuzzer runtime as well.
 FUZZ_PACKAGES="clang-14 libclang-rt-14-dev"
