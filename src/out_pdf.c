@@ -1273,9 +1273,13 @@ gw_status gw_pdf_write(gw_ctx *ctx, const gw_doc *doc, long page, const char *pa
         put_obj(&P, PAGES, &b);
         b.len = 0;
         gw_buf_printf(&b,
-                      "<< /Type /Catalog /Pages %u 0 R /Lang (zh-CN) /ViewerPreferences "
+                      "<< /Type /Catalog /Pages %u 0 R /ViewerPreferences "
                       "<< /DisplayDocTitle true >>",
                       (unsigned)PAGES);
+        if (doc->lang) {
+            gw_buf_adds(&b, " /Lang ");
+            text_string(&b, doc->lang);
+        }
         if (outline)
             gw_buf_printf(&b, " /Outlines %u 0 R /PageMode /UseOutlines", outline);
         gw_buf_adds(&b, " >>");

@@ -97,6 +97,7 @@ typedef struct gw_doc {
     size_t n_outline, cap_outline;
     char *title, *author, *subject, *keywords, *creator;
     char *date;   /* ISO 8601 date and time for the PDF's creation date */
+    char *lang;   /* the text's language (BCP 47), NULL when not given */
     char **roles; /* face roles, named by the runs */
     size_t n_roles;
     gw_font **fonts; /* owned */

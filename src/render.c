@@ -412,6 +412,7 @@ static gw_status render_layout(gw_ctx *ctx, const gw_backend *be, xmlDocPtr xml,
         return GW_ERR_INPUT;
     }
     doc->date = document_time(layout->date);
+    doc->lang = layout->lang && *layout->lang ? gw_xstrdup(layout->lang) : NULL;
     gw_layout_drop(layout);
     gw_status st = write_outputs(ctx, be, doc, source_path, output_path);
     gw_timing(ctx, "write");

@@ -1567,5 +1567,6 @@ void gw_doc_drop(gw_doc *doc)
     free(doc->keywords);
     free(doc->creator);
     free(doc->date);
+    free(doc->lang);
     free(doc);
 }

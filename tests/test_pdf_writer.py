@@ -204,3 +204,17 @@ def test_two_seals_in_a_batch_stay_apart():
         with open(rgb, 'rb') as f:
             colours.append(f.read())
     assert colours[0] != colours[1], 'the blue seal was drawn red'
+
+
+def test_the_language_is_the_layouts():
+    # /Lang comes from the layout's info (the stylesheets write zh-CN); none when it has none.
+    from tests.test_regressions import layout
+    for lang, want in (('lang="bo-CN" ', b'/Lang (bo-CN)'), ('', None)):
+        text = layout('<para>藏文</para>').replace('<info title="t"', '<info %stitle="t"' % lang)
+        src = os.path.join(tmpdir(), 'l%s.xml' % len(lang))
+        with open(src, 'w', encoding='utf-8') as f:
+            f.write(text)
+        with open(render(src, src + '.pdf'), 'rb') as f:
+            data = f.read()
+        found = re.search(rb'/Lang \([^)]*\)', data)
+        assert (found.group(0) if found else None) == want, (lang, found)
