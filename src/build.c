@@ -370,6 +370,20 @@ typedef struct build {
     atomic_size_t *next; /* shared with the workers: the next source to take */
 } build;
 
+/* Folders made for an output that never came are removed again while empty. Only once every
+ * worker is done: a worker that did it raced another writing into the same folder. */
+static void remove_empty_folders(const build *b, const char *out_rel)
+{
+    char *final = join(b->outdir, out_rel);
+    size_t top = strlen(b->outdir);
+    for (char *slash; (slash = strrchr(final, '/')) && (size_t)(slash - final) > top;) {
+        *slash = '\0';
+        if (rmdir(final) != 0)
+            break;
+    }
+    free(final);
+}
+
 static volatile sig_atomic_t interrupted;
 
 static void on_signal(int sig)
@@ -777,15 +791,6 @@ static void process(build *b, const item *it, result *r)
     if (st == GW_OK && !output_hash(b, it->out_rel, r->files, r->out)) {
         gw_error(b->ctx, (gw_pos){final, 0}, "cannot read the output back: %s", strerror(errno));
         st = GW_ERR_SYSTEM;
-    }
-    if (st != GW_OK) {
-        /* Folders made for an output that never came: remove them again while empty. */
-        size_t top = strlen(b->outdir);
-        while ((slash = strrchr(final, '/')) && (size_t)(slash - final) > top) {
-            *slash = '\0';
-            if (rmdir(final) != 0)
-                break;
-        }
     }
     free(final);
     r->status = (unsigned char)st;
@@ -1288,6 +1293,9 @@ gw_status gw_build(const gw_options *opts, const gw_build_options *bo, gw_build_
     sigaction(SIGHUP, &old_hup, NULL);
 
     manifest_update(&b);
+    for (size_t i = 0; i < b.n; i++)
+        if (b.items[i].outcome == 'f')
+            remove_empty_folders(&b, b.items[i].out_rel);
     for (size_t i = 0; i < b.n; i++) {
         if (b.items[i].outcome == 'b')
             stats->built++;

@@ -326,3 +326,27 @@ def test_usage_errors():
     p = subprocess.run([GONGWEN, 'build', os.path.join(tree, 'missing'), '-o', out],
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
     assert p.returncode == 1 and b'missing' in p.stderr, p.stderr.decode()
+
+
+def test_a_folder_of_failures_leaves_no_empty_folder_and_its_neighbours_build():
+    # Workers used to remove a failed output's folders themselves, racing a worker about to
+    # write into the same folder ("cannot create a file beside it"); the folders are removed,
+    # while empty, once all are done.
+    tree = os.path.join(tmpdir(), 'tree')
+    os.makedirs(os.path.join(tree, 'only-broken'))
+    os.makedirs(os.path.join(tree, 'mixed', 'images'))
+    shutil.copyfile(BROKEN, os.path.join(tree, 'only-broken', 'broken.xml'))
+    for i in range(6):
+        shutil.copyfile(BROKEN, os.path.join(tree, 'mixed', 'broken%d.xml' % i))
+        shutil.copyfile(os.path.join(SOURCES, 'lianhe-tongzhi.xml'),
+                        os.path.join(tree, 'mixed', 'good%d.xml' % i))
+    out = os.path.join(tmpdir(), 'out')
+    for _ in range(3):
+        shutil.rmtree(out, ignore_errors=True)
+        r = subprocess.run([GONGWEN, 'build', tree, '-o', out, '-j', '2'], capture_output=True,
+                           text=True)
+        assert r.returncode == 1, r.stderr
+        assert 'cannot create' not in r.stderr, r.stderr
+        assert not os.path.exists(os.path.join(out, 'only-broken')), 'an empty folder was left'
+        assert sorted(f for f in os.listdir(os.path.join(out, 'mixed')) if f.endswith('.pdf')) == \
+            ['good%d.pdf' % i for i in range(6)]
