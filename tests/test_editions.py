@@ -911,3 +911,25 @@ def test_redline_says_when_a_deleted_point_is_left_out():
                            os.path.join(d, 'r.pdf'))
     assert rc == 0, err
     assert '%s:7: warning: this point was deleted' % paths['old.xml'] in err, err
+
+
+def test_an_article_longer_than_a_page_compares():
+    # An article of 1850 characters makes a table row taller than a page: the comparison
+    # breaks it between its lines instead of stopping.
+    with open(os.path.join(HISTORY, 'banfa-2019.xml'), encoding='utf-8') as f:
+        src = f.read()
+    long = '本条规定档案查阅的有关事项，各单位应当认真遵照执行，确保各项任务落到实处。' * 50
+    short = '<p>档案查阅利用工作坚持依法开放、保障安全、便民高效的原则。</p>'
+    assert short in src
+    d = tmpdir()
+    old, new, out = (os.path.join(d, n) for n in ('old.xml', 'new.xml', 'cmp.pdf'))
+    with open(old, 'w', encoding='utf-8') as f:
+        f.write(src.replace(short, '<p>%s</p>' % long))
+    with open(new, 'w', encoding='utf-8') as f:
+        f.write(src.replace(short, '<p>%s</p>' % long.replace('认真遵照', '严格遵照', 3)))
+    r = subprocess.run([GONGWEN, 'compare', old, new, '-o', out], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    text = subprocess.run(['pdftotext', out, '-'], capture_output=True, text=True).stdout
+    # 遵 stands once in each of the 50 sentences, in both columns (the two columns' lines
+    # interleave in the extracted text, so whole phrases cannot be counted).
+    assert text.count('遵') == 100, 'the long article lost text: %d of 100' % text.count('遵')
