@@ -394,12 +394,26 @@ static bool addressee_like(const gw_line *l)
     return true;
 }
 
+/* How the names of organs that receive documents end (an addressee line). */
+static const char *const addressee_ends[] = {"政府", "部门", "单位", "机构",   "委员会", "党委",
+                                             "党组", "厅",   "局",   "办公室", "各部委", "学校",
+                                             "公司", "总支", "支部", "院",     "处",     "室"};
+/* And those that issue them too (a mark): 中共某某市委, 某某部, 某某署, 某某中心. */
+static const char *const issuer_ends[] = {"委", "部", "会", "署", "中心", "团", "所", "站"};
+
+static bool ends_with_any(const gunichar *s, size_t n, const char *const *ends, size_t n_ends)
+{
+    for (size_t k = 0; k < n_ends; k++)
+        if (gw_ends_with(s, n, ends[k]))
+            return true;
+    return false;
+}
+
+#define ENDS_WITH_ANY(s, n, list) ends_with_any(s, n, list, sizeof list / sizeof list[0])
+
 /* 主送机关 typed without its colon: organs' names, no sentence, and a paragraph after it. */
 static bool addressee_without_colon(const gw_line *l, const gw_line *next)
 {
-    static const char *const organ_ends[] = {"政府", "部门", "单位", "机构",   "委员会", "党委",
-                                             "党组", "厅",   "局",   "办公室", "各部委", "学校",
-                                             "公司", "总支", "支部", "院",     "处",     "室"};
     const gunichar *s = l->text.s;
     size_t n = l->text.n;
     if (l->role != GW_LINE_TEXT || !next || next->text.n < 20 || n < 2 || n > 100 ||
@@ -408,10 +422,55 @@ static bool addressee_without_colon(const gw_line *l, const gw_line *next)
     for (size_t i = 0; i < n; i++)
         if (gw_is_terminal(s[i]) || s[i] == '\t')
             return false;
-    for (size_t k = 0; k < sizeof organ_ends / sizeof organ_ends[0]; k++)
-        if (gw_ends_with(s, n, organ_ends[k]))
+    return ENDS_WITH_ANY(s, n, addressee_ends);
+}
+
+/* A line of a stacked mark (联合行文, the organs one above the other, 文件 beside them): an
+ * organ's name or several, perhaps followed by 文件, or 文件 alone. *wenjian says whether the
+ * line carries 文件. */
+static bool mark_line(const gunichar *s, size_t n, bool *wenjian)
+{
+    while (n > 0 && gw_is_blank(s[n - 1]))
+        n--;
+    *wenjian = gw_ends_with(s, n, "文件");
+    if (*wenjian) {
+        n -= 2;
+        while (n > 0 && gw_is_blank(s[n - 1]))
+            n--;
+        if (n == 0)
             return true;
-    return false;
+    }
+    if (n < 2 || n > 40 || gw_is_blank(s[0]) || title_kind(s, n))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!gw_is_cjk(s[i]) && !gw_is_blank(s[i]) && s[i] != 0xFF08 && s[i] != 0xFF09)
+            return false;
+    return ENDS_WITH_ANY(s, n, addressee_ends) || ENDS_WITH_ANY(s, n, issuer_ends);
+}
+
+/* The last line of a stacked mark that starts at line i: two lines or more, one of them with
+ * 文件; i when there is none. */
+static size_t stacked_mark_end(rec *r, size_t i, size_t end)
+{
+    size_t wenjian = 0, names = 0, j = i;
+    bool seen = false;
+    for (bool w; j < end && j < i + 8 && mark_line(L(r, j)->text.s, L(r, j)->text.n, &w); j++) {
+        if (w && seen)
+            break; /* a second 文件: another mark */
+        if (w) {
+            seen = true;
+            wenjian = j;
+        }
+        names += !w || L(r, j)->text.n > 2;
+    }
+    if (!seen || j - i < 2 || names < 2)
+        return i;
+    /* Names below the 文件 line belong to the mark only if the number comes next: otherwise
+     * they may begin the title (某某市人民政府办公室 / 关于印发……的通知). */
+    gw_docnum dn;
+    if (j - 1 > wenjian && !(j < end && gw_parse_docnum(L(r, j)->text.s, L(r, j)->text.n, &dn)))
+        j = wenjian + 1;
+    return j - 1 > i ? j - 1 : i;
 }
 
 /* 出席：… 0, 请假：… 1, 列席：… 2, else -1. */
@@ -1664,6 +1723,31 @@ static bool recognise(gw_ctx *ctx, gw_text *t)
                    (gw_starts_with(s, len, "特急") || gw_starts_with(s, len, "加急"))) {
             set_role(&r, i, GW_LINE_URGENCY, "紧急程度");
             urgency = el_text(&r, head, "urgency", s, 2);
+        } else if (!organ && i < 8 && stacked_mark_end(&r, i, end) > i) {
+            /* 联合行文 with the organs stacked: every line's names, 文件 beside them. */
+            size_t last = stacked_mark_end(&r, i, end);
+            for (size_t k = i; k <= last; k++) {
+                set_role(&r, k, GW_LINE_MARK, "发文机关标志");
+                const gunichar *ks = L(&r, k)->text.s;
+                size_t kn = L(&r, k)->text.n;
+                while (kn > 0 && gw_is_blank(ks[kn - 1]))
+                    kn--;
+                if (gw_ends_with(ks, kn, "文件"))
+                    kn -= 2;
+                size_t at[MAX_NAMES], nl[MAX_NAMES];
+                size_t m = split_names(ks, kn, at, nl, MAX_NAMES);
+                for (size_t q = 0; q < m; q++) {
+                    xmlNodePtr o = el_text(&r, head, "organ", ks + at[q], nl[q]);
+                    if (!organ) {
+                        organ = o;
+                        xmlNewProp(organ, BAD_CAST "suffix", BAD_CAST "文件");
+                    }
+                }
+            }
+            report(t, L(&r, i)->no, "guessed",
+                   "the mark (发文机关标志) stands on %zu lines: the organs of a joint document",
+                   last - i + 1);
+            i = last;
         } else if (!organ && len > 2 && i < 8 && !gw_has_char(s, len, '\t') && !gw_is_blank(s[0]) &&
                    (gw_ends_with(s, len, "文件") ||
                     /* an order's mark (…令) above its 令号 (第12号) */

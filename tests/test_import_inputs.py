@@ -277,6 +277,20 @@ READINGS = [
     ('signers-on-two-lines', '某某市水利局　某某市财政局文件\n某水发〔2024〕7号   签发人：张三\n      李四\n'
      '关于申请防汛经费的请示\n市人民政府：\n为做好今年防汛工作，现请示如下。\n某某市水利局　某某市财政局\n2024年3月5日\n',
      ['<signer>张三</signer>', '<signer>李四</signer>', '<title>关于申请防汛经费的请示</title>'], []),
+    ('joint-mark-stacked-over-wenjian',
+     '中共某某市委办公室\n某某市人民政府办公室\n文件\n某办发〔2024〕7号\n' + HEAD +
+     '中共某某市委办公室　某某市人民政府办公室\n2024年3月5日\n',
+     ['<organ suffix="文件">中共某某市委办公室</organ>', '<organ>某某市人民政府办公室</organ>',
+      '<title>关于做好防汛工作的通知</title>'], ['<title>中共', '<p>文件</p>']),
+    ('joint-mark-wenjian-beside-the-middle-name',
+     '某某市水利局\n某某市财政局　　文件\n某某市应急管理局\n某水发〔2024〕7号\n' + HEAD +
+     '某某市水利局　某某市财政局　某某市应急管理局\n2024年3月5日\n',
+     ['<organ suffix="文件">某某市水利局</organ>', '<organ>某某市财政局</organ>',
+      '<organ>某某市应急管理局</organ>'], ['<title>某某市']),
+    ('organ-line-after-the-mark-begins-the-title',
+     '某某市人民政府文件\n某某市人民政府办公室\n' + HEAD + '某某市人民政府\n2024年3月5日\n',
+     ['<organ suffix="文件">某某市人民政府</organ>', '<title>某某市人民政府办公室<br/>关于做好防汛工作的通知</title>'],
+     ['<organ>某某市人民政府办公室</organ>']),
     ('many-organs-keep-every-name', '　'.join('第%d局' % i for i in range(1, 70)) + '文件\n' + HEAD +
      '第1局\n2024年3月5日\n', ['第68局', '第69局'], []),
 ]
