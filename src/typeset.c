@@ -1002,12 +1002,19 @@ typedef struct table_row {
     double height;
 } table_row;
 
+/* The pitch of a table's lines: its own, or 1.5 em of its size. */
+static double table_pitch(typesetter *T, const gw_block *table)
+{
+    double size = table->style.size;
+    return table->pitch.set ? len(T, table->pitch, size) : size * 1.5;
+}
+
 static void set_table_row(typesetter *T, const gw_block *table, const gw_block *tr,
                           const double *col_x, size_t n_cols, table_row *out)
 {
     double size = table->style.size;
     double pad = len(T, table->padding, size);
-    double pitch = table->pitch.set ? len(T, table->pitch, size) : size * 1.5;
+    double pitch = table_pitch(T, table);
     memset(out, 0, sizeof *out);
     out->n = tr->n_cells;
     out->cells = gw_xcalloc(out->n ? out->n : 1, sizeof *out->cells);
@@ -1113,11 +1120,14 @@ static void flow_tall_row(typesetter *T, const gw_block *b, table_row *r, const 
 {
     double size = b->style.size;
     double pad = len(T, b->padding, size);
-    double pitch = b->pitch.set ? len(T, b->pitch, size) : size * 1.5;
+    double pitch = table_pitch(T, b);
     size_t *from = gw_xcalloc(r->n ? r->n : 1, sizeof *from);
     line_list *views = gw_xcalloc(r->n ? r->n : 1, sizeof *views);
     for (bool done = false; !done;) {
-        size_t fit = (size_t)floor((T->area.h - T->y - 2 * pad + EPS) / pitch);
+        /* Lines that fit below the cursor with the padding above and below them: none when
+         * less than the padding is left. */
+        double room = T->area.h - T->y - 2 * pad + EPS;
+        size_t fit = room > 0 ? (size_t)floor(room / pitch) : 0;
         if (fit == 0 && !T->page_empty) {
             if (*started)
                 close_table(T, b, T->y, width);
@@ -1141,9 +1151,10 @@ static void flow_tall_row(typesetter *T, const gw_block *b, table_row *r, const 
             done &= from[c] == r->cells[c].n;
         }
         table_row part = {views, r->x, r->w, r->n, (double)tallest * pitch + 2 * pad};
-        if (!*started && first) {
+        if (first) { /* where the table began: its first part, not the later ones */
             T->prev_top = T->y;
             T->first_line_page = T->page;
+            first = false;
         }
         put_table_row(T, b, &part, T->y, width);
         T->y += part.height;
@@ -1177,6 +1188,18 @@ static void flow_table(typesetter *T, const gw_block *b, double before)
     for (size_t i = 0; i < n_head; i++) {
         set_table_row(T, b, &b->children[i], col_x, n_cols, &head[i]);
         head_h += head[i].height;
+    }
+    /* Header rows are repeated whole on every page: with one line of a row below them, they
+     * must fit on one. */
+    double pad = len(T, b->padding, b->style.size);
+    double pitch = table_pitch(T, b);
+    if (n_head && head_h + 2 * pad + pitch > T->area.h + EPS) {
+        fail(T, b->children[0].line, "the header rows of a table are taller than a page");
+        for (size_t i = 0; i < n_head; i++)
+            drop_row(&head[i]);
+        free(head);
+        free(col_x);
+        return;
     }
     /* The header rows and the first row never stand apart. */
     double lead = table_lead(T, b);
@@ -1232,13 +1255,17 @@ static double table_lead(typesetter *T, const gw_block *b)
     double *col_x = gw_xcalloc(n_cols + 1, sizeof *col_x);
     for (size_t i = 0; i < n_cols; i++)
         col_x[i + 1] = col_x[i] + T->area.w * b->widths[i] / sum;
+    double pad = len(T, b->padding, b->style.size);
+    double pitch = table_pitch(T, b);
     double h = 0;
     bool quiet = T->quiet;
     T->quiet = true;
     for (size_t i = 0; i < b->n_children; i++) {
         table_row r;
         set_table_row(T, b, &b->children[i], col_x, n_cols, &r);
-        h += r.height;
+        /* A first row taller than a page is broken: its first line goes with the header. */
+        bool tall = !b->children[i].header && h + r.height > T->area.h + EPS;
+        h += tall ? 2 * pad + pitch : r.height;
         drop_row(&r);
         if (!b->children[i].header)
             break;
