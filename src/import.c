@@ -428,20 +428,48 @@ static bool addressee_without_colon(const gw_line *l, const gw_line *next)
 /* A line of a stacked mark (联合行文, the organs one above the other, 文件 beside them): an
  * organ's name or several, perhaps followed by 文件, or 文件 alone. *wenjian says whether the
  * line carries 文件. */
-static bool mark_line(const gunichar *s, size_t n, bool *wenjian)
+/* The length of s without a 文件 at its end (letter-spaced too: 文　件) and the blanks before
+ * and after it; *found says whether there was one. */
+static size_t without_wenjian(const gunichar *s, size_t n, bool *found)
 {
     while (n > 0 && gw_is_blank(s[n - 1]))
         n--;
-    *wenjian = gw_ends_with(s, n, "文件");
-    if (*wenjian) {
-        n -= 2;
-        while (n > 0 && gw_is_blank(s[n - 1]))
-            n--;
-        if (n == 0)
-            return true;
+    size_t k = n;
+    *found = false;
+    if (k > 0 && s[k - 1] == 0x4EF6) { /* 件 */
+        k--;
+        while (k > 0 && gw_is_blank(s[k - 1]))
+            k--;
+        if (k > 0 && s[k - 1] == 0x6587) { /* 文 */
+            *found = true;
+            n = k - 1;
+            while (n > 0 && gw_is_blank(s[n - 1]))
+                n--;
+        }
     }
+    return n;
+}
+
+static bool contains(const gunichar *s, size_t n, const char *word)
+{
+    for (size_t i = 0; i < n; i++)
+        if (gw_starts_with(s + i, n - i, word))
+            return true;
+    return false;
+}
+
+static bool mark_line(const gunichar *s, size_t n, bool *wenjian)
+{
+    n = without_wenjian(s, n, wenjian);
+    if (*wenjian && n == 0)
+        return true;
     if (n < 2 || n > 40 || gw_is_blank(s[0]) || title_kind(s, n))
         return false;
+    /* A title broken after 文件 (关于转发省政府文件 / 的通知) is no organ. */
+    static const char *const title_words[] = {"关于", "的", "转发", "印发", "批转", "废止", "颁布"};
+    for (size_t k = 0; k < sizeof title_words / sizeof title_words[0]; k++)
+        if (contains(s, n, title_words[k]))
+            return false;
     for (size_t i = 0; i < n; i++)
         if (!gw_is_cjk(s[i]) && !gw_is_blank(s[i]) && s[i] != 0xFF08 && s[i] != 0xFF09)
             return false;
@@ -1729,11 +1757,8 @@ static bool recognise(gw_ctx *ctx, gw_text *t)
             for (size_t k = i; k <= last; k++) {
                 set_role(&r, k, GW_LINE_MARK, "发文机关标志");
                 const gunichar *ks = L(&r, k)->text.s;
-                size_t kn = L(&r, k)->text.n;
-                while (kn > 0 && gw_is_blank(ks[kn - 1]))
-                    kn--;
-                if (gw_ends_with(ks, kn, "文件"))
-                    kn -= 2;
+                bool w;
+                size_t kn = without_wenjian(ks, L(&r, k)->text.n, &w);
                 size_t at[MAX_NAMES], nl[MAX_NAMES];
                 size_t m = split_names(ks, kn, at, nl, MAX_NAMES);
                 for (size_t q = 0; q < m; q++) {
