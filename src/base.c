@@ -165,13 +165,28 @@ struct gw_atomic {
     bool in_place; /* a device or a pipe: written as it is, nothing to rename */
 };
 
+/* What a link that names no file yet points at (relative to the link's folder); path itself
+ * when it is no link. */
+static char *dangling_target(const char *path)
+{
+    char target[4096];
+    ssize_t n = readlink(path, target, sizeof target - 1);
+    if (n <= 0)
+        return gw_xstrdup(path);
+    target[n] = '\0';
+    const char *slash = strrchr(path, '/');
+    if (target[0] == '/' || !slash)
+        return gw_xstrdup(target);
+    return gw_xasprintf("%.*s/%s", (int)(slash - path), path, target);
+}
+
 gw_atomic *gw_atomic_open(gw_ctx *ctx, const char *path)
 {
     gw_atomic *a = gw_xcalloc(1, sizeof *a);
-    /* A link is followed: the file it names is replaced, the link stays. */
+    /* A link is followed: the file it names is replaced (or made), the link stays. */
     char *real = realpath(path, NULL);
     a->name = gw_xstrdup(path);
-    a->path = real ? real : gw_xstrdup(path);
+    a->path = real ? real : dangling_target(path);
     struct stat st;
     if (stat(a->path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
         /* /dev/null, /dev/stdout, a named pipe: renaming a file over it would replace the
@@ -207,6 +222,11 @@ gw_status gw_atomic_commit(gw_ctx *ctx, gw_atomic *a)
 {
     gw_status st = GW_OK;
     if (a->in_place) {
+        if (a->fd >= 0 && close(a->fd) != 0) {
+            gw_error(ctx, (gw_pos){a->name, 0}, "cannot write: %s", strerror(errno));
+            st = GW_ERR_SYSTEM;
+        }
+        a->fd = -1;
         free(a->tmp);
         a->tmp = NULL;
         gw_atomic_drop(a);
@@ -266,6 +286,11 @@ gw_status gw_write_bytes(gw_ctx *ctx, const char *path, const char *data, size_t
     gw_atomic *a = gw_atomic_open(ctx, path);
     if (!a)
         return GW_ERR_SYSTEM;
+    if (a->in_place && (a->fd = open(a->path, O_WRONLY | O_NOCTTY | O_CLOEXEC)) < 0) {
+        gw_error(ctx, (gw_pos){path, 0}, "cannot write: %s", strerror(errno));
+        gw_atomic_drop(a);
+        return GW_ERR_SYSTEM;
+    }
     for (size_t done = 0; done < len;) {
         ssize_t w = write(a->fd, data + done, len - done);
         if (w < 0 && errno == EINTR)

@@ -774,6 +774,12 @@ static void process(build *b, const item *it, result *r)
     char *final = join(b->outdir, it->out_rel);
     char *slash = strrchr(final, '/');
     gw_status st = GW_OK;
+    struct stat fst;
+    if (!b->per_page && stat(final, &fst) == 0 && !S_ISREG(fst.st_mode)) {
+        /* A pipe or a device: the build reads its outputs back to know them next time. */
+        gw_error(b->ctx, (gw_pos){final, 0}, "is not a regular file; a build writes files");
+        st = GW_ERR_SYSTEM;
+    }
     if (slash) {
         *slash = '\0';
         if (!make_dirs(final)) {
@@ -1293,7 +1299,8 @@ gw_status gw_build(const gw_options *opts, const gw_build_options *bo, gw_build_
     sigaction(SIGHUP, &old_hup, NULL);
 
     manifest_update(&b);
-    for (size_t i = 0; i < b.n; i++)
+    /* Shards may share an output folder and run at once: then another may be writing there. */
+    for (size_t i = 0; i < b.n && !bo->n_shards; i++)
         if (b.items[i].outcome == 'f')
             remove_empty_folders(&b, b.items[i].out_rel);
     for (size_t i = 0; i < b.n; i++) {

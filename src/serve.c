@@ -404,7 +404,15 @@ static enum MHD_Result put_source(server *s, struct MHD_Connection *c, const cha
     gw_status st = GW_OK;
     if (old) {
         char *bak = gw_xasprintf("%s.bak", path);
-        st = gw_write_bytes(s->ctx, bak, old, len);
+        /* Writing follows links (gw_atomic_open): a NAME.bak that is a link, or anything but a
+         * file, would take the old source out of the folder. */
+        struct stat bs;
+        if (lstat(bak, &bs) == 0 && !S_ISREG(bs.st_mode)) {
+            gw_error(s->ctx, (gw_pos){bak, 0}, "is not a regular file; not saving over it");
+            st = GW_ERR_SYSTEM;
+        } else {
+            st = gw_write_bytes(s->ctx, bak, old, len);
+        }
         free(bak);
     }
     if (st == GW_OK)

@@ -392,3 +392,28 @@ def test_an_output_through_a_link_replaces_the_file_and_keeps_the_link():
     assert os.path.islink(link), 'the link was replaced by a file'
     with open(target, 'rb') as f:
         assert f.read(5) == b'%PDF-'
+
+
+def test_an_output_through_a_dangling_link_makes_its_file():
+    d = tmpdir()
+    link = os.path.join(d, 'link.pdf')
+    os.symlink('made.pdf', link)  # relative, and naming no file yet
+    r = subprocess.run([GONGWEN, 'render', os.path.join(ROOT, 'sources', 'han-letter.xml'), '-o', link],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert os.path.islink(link), 'the link was replaced by a file'
+    with open(os.path.join(d, 'made.pdf'), 'rb') as f:
+        assert f.read(5) == b'%PDF-'
+
+
+def test_a_build_refuses_a_pipe_where_an_output_goes():
+    d = tmpdir()
+    src = os.path.join(d, 'src')
+    os.makedirs(src)
+    shutil.copyfile(os.path.join(ROOT, 'sources', 'lianhe-tongzhi.xml'), os.path.join(src, 'a.xml'))
+    out = os.path.join(d, 'out')
+    os.makedirs(out)
+    os.mkfifo(os.path.join(out, 'a.pdf'))
+    r = subprocess.run([GONGWEN, 'build', src, '-o', out, '-j', '1'], capture_output=True,
+                       text=True, timeout=60)
+    assert r.returncode != 0 and 'not a regular file' in r.stderr, r.stderr
