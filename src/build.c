@@ -976,7 +976,9 @@ static bool spawn(build *b, worker *ws, size_t nw, worker *w)
         return false;
     }
     if (pid == 0) {
-        signal(SIGINT, SIG_DFL);
+        /* Ctrl-C reaches the whole process group: the parent stops handing out sources and the
+         * worker finishes the one it has, so that no half-written file is left behind. */
+        signal(SIGINT, SIG_IGN);
         signal(SIGTERM, SIG_DFL);
         signal(SIGHUP, SIG_DFL);
         signal(SIGPIPE, SIG_DFL);

@@ -350,3 +350,30 @@ def test_a_folder_of_failures_leaves_no_empty_folder_and_its_neighbours_build():
         assert not os.path.exists(os.path.join(out, 'only-broken')), 'an empty folder was left'
         assert sorted(f for f in os.listdir(os.path.join(out, 'mixed')) if f.endswith('.pdf')) == \
             ['good%d.pdf' % i for i in range(6)]
+
+
+def test_ctrl_c_to_the_process_group_leaves_no_half_written_file():
+    # Ctrl-C in a terminal reaches the workers too: they finish the source they have, and the
+    # parent hands out no more; nothing half-written is left behind.
+    import signal
+    import time
+    tree = os.path.join(tmpdir(), 'tree')
+    os.makedirs(tree)
+    for i in range(60):
+        shutil.copyfile(os.path.join(SOURCES, 'lianhe-tongzhi.xml'), os.path.join(tree, 'd%02d.xml' % i))
+    out = os.path.join(tmpdir(), 'out')
+    p = subprocess.Popen([GONGWEN, 'build', tree, '-o', out, '-j', '2'], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not (os.path.isdir(out) and
+                                               any(f.endswith('.pdf') for f in os.listdir(out))):
+        time.sleep(0.01)
+    os.killpg(p.pid, signal.SIGINT)
+    p.communicate(timeout=60)
+    left = [f for f in os.listdir(out) if f.startswith('.') and f != '.gongwen-build']
+    assert not left, 'half-written files left: %s' % left
+    done = [f for f in os.listdir(out) if f.endswith('.pdf')]
+    assert 0 < len(done) < 60, 'the build was not interrupted (%d built)' % len(done)
+    for f in done:
+        with open(os.path.join(out, f), 'rb') as fh:
+            assert fh.read()[-6:].strip().endswith(b'%%EOF'), f
