@@ -157,8 +157,8 @@ static bool parse_shard(const char *s, unsigned *k, unsigned *n)
     return true;
 }
 
-/* Import, lint and apply read and write sources: they need no fonts, and so work on a
- * machine without them. */
+/* Import, lint and apply read and write sources, validate and layout set no text: they need
+ * no fonts, and so work on a machine without them. */
 static gw_ctx *ctx_without_fonts(const gw_options *opts, gw_status *st)
 {
     gw_options light = *opts;
@@ -297,7 +297,9 @@ static int run(const char *command, const char *const *files, size_t n_files, co
     if (validate && as_of)
         return fail_usage("--as-of applies to render, layout and apply", NULL);
     gw_status st = GW_OK;
-    gw_ctx *ctx = gw_ctx_new(opts, &st);
+    /* Validating and making the layout set no text: they need no fonts. */
+    bool layout = strcmp(command, "layout") == 0;
+    gw_ctx *ctx = validate || layout ? ctx_without_fonts(opts, &st) : gw_ctx_new(opts, &st);
     if (!ctx)
         return st;
     int rc = GW_OK;
@@ -307,7 +309,7 @@ static int run(const char *command, const char *const *files, size_t n_files, co
             if (st != GW_OK && rc == GW_OK)
                 rc = st;
         }
-    } else if (strcmp(command, "layout") == 0) {
+    } else if (layout) {
         /* "-o -" is standard output, as for import and lint */
         rc = gw_layout_write_as_of(ctx, files[0], as_of,
                                    output && strcmp(output, "-") == 0 ? NULL : output);

@@ -156,3 +156,15 @@ def test_a_missing_loaded_library_is_named():
     assert not os.path.exists(os.path.join(d, 's.ofd'))
     rc, _, err = gongwen('render', SEED, '-o', os.path.join(d, 's.pdf'), env=env)
     assert rc == 0, show(rc, '', err)
+
+
+def test_validate_and_layout_need_no_fonts():
+    # They set no text: a font folder that does not exist cannot fail them (render still says).
+    src = os.path.join(ROOT, 'sources', 'han-letter.xml')
+    for args in (['validate', src], ['layout', src, '-o', os.path.join(tmpdir(), 'l.xml')]):
+        r = subprocess.run([GONGWEN] + args + ['--font-dir', '/nonexistent-fonts'],
+                           capture_output=True, text=True)
+        assert r.returncode == 0, (args[0], r.stderr)
+    r = subprocess.run([GONGWEN, 'render', src, '-o', os.path.join(tmpdir(), 'x.pdf'),
+                        '--font-dir', '/nonexistent-fonts'], capture_output=True, text=True)
+    assert r.returncode != 0 and 'not a font folder' in r.stderr, r.stderr
