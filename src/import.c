@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <iconv.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1809,7 +1810,7 @@ static bool recognise(gw_ctx *ctx, gw_text *t)
         }
     }
     /* the number and 签发人, above the title or (gov.cn) under it */
-    size_t title_start = i, title_end = i;
+    size_t title_start = i, title_end = i, early_addressee = SIZE_MAX;
     for (int pass = 0; pass < 2; pass++) {
         for (; i < end; i++) {
             gw_line *l = L(&r, i);
@@ -1879,6 +1880,11 @@ static bool recognise(gw_ctx *ctx, gw_text *t)
             }
         }
         if (pass == 0) {
+            /* 主送 typed above the title (as a message or a forwarded text may have it) */
+            if (i + 1 < end && addressee_like(L(&r, i)) && find_title(&r, i + 1, end, 40) > i + 1) {
+                early_addressee = i;
+                i++;
+            }
             title_start = i;
             title_end = find_title(&r, i, end, 40);
             i = title_end;
@@ -1912,15 +1918,22 @@ static bool recognise(gw_ctx *ctx, gw_text *t)
     xmlNodePtr addressee = NULL;
     size_t sig = end;
     size_t date = find_closing(&r, i, end, &sig);
-    if (i < sig && (addressee_like(L(&r, i)) ||
-                    addressee_without_colon(L(&r, i), i + 1 < sig ? L(&r, i + 1) : NULL))) {
-        set_role(&r, i, GW_LINE_ADDRESSEE, "主送机关");
-        addressee = el_text(&r, root, "addressee", L(&r, i)->text.s, L(&r, i)->text.n);
-        gunichar last = L(&r, i)->text.s[L(&r, i)->text.n - 1];
+    size_t at = SIZE_MAX;
+    if (early_addressee != SIZE_MAX && title) {
+        at = early_addressee;
+        report(t, L(&r, at)->no, "normalised",
+               "the addressee typed above the title stands below it (GB/T 9704 §7.3.2)");
+    } else if (i < sig && (addressee_like(L(&r, i)) ||
+                           addressee_without_colon(L(&r, i), i + 1 < sig ? L(&r, i + 1) : NULL))) {
+        at = i++;
+    }
+    if (at != SIZE_MAX) {
+        set_role(&r, at, GW_LINE_ADDRESSEE, "主送机关");
+        addressee = el_text(&r, root, "addressee", L(&r, at)->text.s, L(&r, at)->text.n);
+        gunichar last = L(&r, at)->text.s[L(&r, at)->text.n - 1];
         if (last != 0xFF1A)
-            report(t, L(&r, i)->no, "normalised",
+            report(t, L(&r, at)->no, "normalised",
                    "the addressee ends with the full-width colon (GB/T 9704 §7.3.2)");
-        i++;
     }
     /* attachments without a closing start at their label */
     size_t body_end = sig;

@@ -291,6 +291,10 @@ READINGS = [
      '某某市人民政府文件\n某某市人民政府办公室\n' + HEAD + '某某市人民政府\n2024年3月5日\n',
      ['<organ suffix="文件">某某市人民政府</organ>', '<title>某某市人民政府办公室<br/>关于做好防汛工作的通知</title>'],
      ['<organ>某某市人民政府办公室</organ>']),
+    ('addressee-typed-above-the-title',
+     '各区人民政府：\n关于做好防汛工作的通知\n为做好今年防汛工作，现将有关事项通知如下。\n某某市人民政府\n2024年3月5日\n',
+     ['<title>关于做好防汛工作的通知</title>', '<addressee>各区人民政府：</addressee>'],
+     ['<title>各区', '<p>各区']),
     ('many-organs-keep-every-name', '　'.join('第%d局' % i for i in range(1, 70)) + '文件\n' + HEAD +
      '第1局\n2024年3月5日\n', ['第68局', '第69局'], []),
 ]
