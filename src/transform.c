@@ -57,7 +57,11 @@ static void flush_messages(message_sink *sink)
             continue;
         char *end = NULL;
         long n = strtol(line, &end, 10);
-        if (end != line && end && end[0] == ':' && end[1] == ' ')
+        /* "LINE: warning: …" is the stylesheets' way of saying what they decided for the
+         * author (xsl:message terminate="no"); anything else refuses the document. */
+        if (end != line && end && strncmp(end, ": warning: ", 11) == 0)
+            gw_warning(sink->ctx, (gw_pos){sink->source_path, (int)n}, "%s", end + 11);
+        else if (end != line && end && end[0] == ':' && end[1] == ' ')
             gw_error(sink->ctx, (gw_pos){sink->source_path, (int)n}, "%s", end + 2);
         else
             gw_error(sink->ctx, (gw_pos){sink->source_path, 0}, "%s", line);

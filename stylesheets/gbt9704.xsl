@@ -47,6 +47,11 @@
        names (practice; the standard gives none). -->
   <xsl:param name="joint-mark-gap">0.5em</xsl:param>
   <xsl:param name="joint-mark-line-gap">0.25em</xsl:param>
+  <!-- §7.1: 如联合行文机关过多，应当保证公文首页显示正文. A stack of names taller than this
+       would leave the first page too little room for the number, the rule, the title and the
+       text (six names of a 36 pt mark stand 92 mm high): the lead organ's name then stands
+       alone, as §7.2.4 allows, unless the source asks for every organ (joint-mark="all"). -->
+  <xsl:param name="joint-mark-max-height">100mm</xsl:param>
 
   <!-- §7.2.4: the number two lines below the mark. -->
   <xsl:param name="number-below-mark">2ln</xsl:param>

@@ -164,8 +164,26 @@
   <xsl:template name="mark">
     <xsl:param name="at" select="$mark-top"/>
     <xsl:param name="suffix" select="s:organ[1]/@suffix"/>
+    <xsl:variable name="size-mm">
+      <xsl:call-template name="mm"><xsl:with-param name="length" select="$mark-size"/></xsl:call-template>
+    </xsl:variable>
+    <xsl:variable name="gap-mm">
+      <xsl:call-template name="mm">
+        <xsl:with-param name="length" select="$joint-mark-line-gap"/>
+        <xsl:with-param name="em-mm" select="$size-mm"/>
+      </xsl:call-template>
+    </xsl:variable>
+    <xsl:variable name="max-mm">
+      <xsl:call-template name="mm"><xsl:with-param name="length" select="$joint-mark-max-height"/></xsl:call-template>
+    </xsl:variable>
+    <xsl:variable name="n" select="count(s:organ)"/>
+    <xsl:variable name="stack-mm" select="$n * $size-mm + ($n - 1) * $gap-mm"/>
+    <xsl:variable name="too-tall" select="$n &gt; 1 and not(@joint-mark) and $stack-mm &gt; $max-mm"/>
+    <xsl:if test="$too-tall">
+      <xsl:message terminate="no"><xsl:value-of select="s:organ[1]/@gw:line"/>: warning: the <xsl:value-of select="$n"/> organs stacked in the mark would stand <xsl:value-of select="round($stack-mm)"/> mm high, more than joint-mark-max-height (<xsl:value-of select="$joint-mark-max-height"/>), and push the text off the first page (§7.1): the lead organ's name stands alone; joint-mark="all" keeps them all</xsl:message>
+    </xsl:if>
     <xsl:choose>
-      <xsl:when test="count(s:organ) &gt; 1 and not(@joint-mark = 'lead')">
+      <xsl:when test="$n &gt; 1 and not(@joint-mark = 'lead') and not($too-tall)">
         <xsl:call-template name="joint-mark">
           <xsl:with-param name="at" select="$at"/>
           <xsl:with-param name="suffix" select="$suffix"/>
@@ -177,6 +195,24 @@
           <xsl:with-param name="suffix" select="$suffix"/>
         </xsl:call-template>
       </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- A length in mm: mm or pt, or em of em-mm. -->
+  <xsl:template name="mm">
+    <xsl:param name="length"/>
+    <xsl:param name="em-mm" select="0"/>
+    <xsl:choose>
+      <xsl:when test="substring($length, string-length($length) - 1) = 'mm'">
+        <xsl:value-of select="number(substring-before($length, 'mm'))"/>
+      </xsl:when>
+      <xsl:when test="substring($length, string-length($length) - 1) = 'pt'">
+        <xsl:value-of select="number(substring-before($length, 'pt')) * 25.4 div 72"/>
+      </xsl:when>
+      <xsl:when test="substring($length, string-length($length) - 1) = 'em'">
+        <xsl:value-of select="number(substring-before($length, 'em')) * $em-mm"/>
+      </xsl:when>
+      <xsl:otherwise>NaN</xsl:otherwise>
     </xsl:choose>
   </xsl:template>
 

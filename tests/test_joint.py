@@ -747,3 +747,40 @@ for _name in (TZ, QS):
                    check_byte_identical_twice, check_fonts_embedded_and_subset):
         TESTS.append(('%s[%s]' % (_check.__name__.replace('check_', 'test_'), _name),
                       (lambda c, n: lambda: c(n))(_check, _name)))
+
+
+def _mark_names(src, *args):
+    """(exit, stderr, the names set in the mark) of `gongwen layout src`."""
+    out = os.path.join(_tmp(), os.path.basename(src) + '%d.layout.xml' % len(args))
+    p, _ = run_gongwen(['layout', src, '-o', out] + list(args))
+    if p.returncode != 0:
+        return p.returncode, p.stderr.decode(), None
+    with open(out, encoding='utf-8') as f:
+        text = f.read()
+    m = re.search(r'<columns[^>]*face="mark".*?</columns>', text, re.S)
+    if m:
+        names = re.findall(r'<para[^>]*>([^<]*)</para>', m.group(0))
+    else:
+        names = re.findall(r'<para[^>]*face="mark"[^>]*>([^<]*)</para>', text)[:1]
+    return p.returncode, p.stderr.decode(), names
+
+
+def test_too_many_organs_for_the_first_page_leave_the_lead_organ_alone_in_the_mark():
+    # §7.1: 联合行文机关过多，应当保证公文首页显示正文. Six names stack (92 mm of a 36 pt mark);
+    # seven would stand 108 mm high, over joint-mark-max-height (100 mm): the lead organ alone,
+    # with a warning at the first organ's line. joint-mark="all" keeps every organ.
+    rc, err, names = _mark_names(generated_source(6))
+    assert rc == 0 and len(names) == 6 + 1 and 'warning' not in err, (rc, err, names)  # 6 names, 文件
+    src = generated_source(7)
+    rc, err, names = _mark_names(src)
+    assert rc == 0 and len(names) == 1 and names[0].endswith('文件'), (rc, names)
+    assert re.search(r'^%s:\d+: warning: the 7 organs stacked' % re.escape(src), err, re.M), err
+    with open(src, encoding='utf-8') as f:
+        text = f.read()
+    forced = os.path.join(_tmp(), 'seven-all.xml')
+    with open(forced, 'w', encoding='utf-8') as f:
+        f.write(text.replace('<head>', '<head joint-mark="all">', 1))
+    rc, err, names = _mark_names(forced)
+    assert rc == 0 and len(names) == 7 + 1 and 'warning' not in err, (rc, err, names)
+    rc, err, names = _mark_names(src, '-p', 'joint-mark-max-height=120mm')
+    assert rc == 0 and len(names) == 7 + 1, (rc, err, names)
