@@ -239,12 +239,25 @@ def joint_notice(extra, seals=False, head='<head>'):
     return src, s
 
 
-def test_twenty_organs_are_a_clear_error():
-    src, s = joint_notice(TWENTY)
+def test_twenty_organs_all_in_the_mark_are_a_clear_error():
+    # Asked to stack all twenty (joint-mark="all"), the mark is taller than the type area.
+    src, s = joint_notice(TWENTY, head='<head joint-mark="all">')
     line = s[:s.index('<organ')].count('\n') + 1
     r = gw('render', src, '-o', src[:-4] + '.pdf')
     assert r.returncode == 1 and r.stderr.startswith('%s:%d: error: ' % (src, line)), r.stderr
     assert 'taller than the type area' in r.stderr
+
+
+def test_twenty_organs_leave_the_lead_organ_alone_with_a_warning():
+    # Not asked, the stylesheets put the lead organ alone in the mark (§7.1: the first page shows
+    # the text) and say so at the first organ's line.
+    src, s = joint_notice(TWENTY)
+    line = s[:s.index('<organ')].count('\n') + 1
+    out = src[:-4] + '.pdf'
+    r = gw('render', src, '-o', out)
+    assert r.returncode == 0 and r.stderr.startswith('%s:%d: warning: ' % (src, line)), r.stderr
+    marks = [m for m in pp.text_runs(out, 1) if m.size > 23]
+    assert ''.join(m.text for m in marks) == '示例省教育厅文件', marks
 
 
 def test_twenty_organs_with_the_lead_organ_alone_in_the_mark():
