@@ -667,8 +667,11 @@ static void write_page(ofd *o, size_t i)
                 write_run(o, &x, p, it, font, map);
             } else if (it->u.run.n_glyphs && !o->failed) {
                 int index = 0;
-                gw_error(o->ctx, (gw_pos){o->name, 0}, "cannot embed the font %s",
-                         gw_font_file(it->u.run.font, &index));
+                const char *path = gw_font_file(it->u.run.font, &index);
+                if (gw_subsets_variable(o->subsets, it->u.run.font))
+                    gw_error(o->ctx, (gw_pos){o->name, 0}, GW_VARIABLE_FONT_ERROR, path);
+                else
+                    gw_error(o->ctx, (gw_pos){o->name, 0}, "cannot embed the font %s", path);
                 o->failed = true;
             }
         }

@@ -370,7 +370,9 @@ static face *face_for(pdf *P, const gw_font *font)
     int index = 0;
     const char *path = gw_font_file(font, &index);
     if (!gw_subsets_file(P->subsets, font, &file, &map)) {
-        if (!P->failed)
+        if (!P->failed && gw_subsets_variable(P->subsets, font))
+            gw_error(P->ctx, (gw_pos){P->name, 0}, GW_VARIABLE_FONT_ERROR, path);
+        else if (!P->failed)
             gw_error(P->ctx, (gw_pos){P->name, 0}, "cannot embed the font %s (face %d)", path,
                      index);
         P->failed = true;
@@ -382,15 +384,10 @@ static face *face_for(pdf *P, const gw_font *font)
     if (i == P->n_faces) {
         face *F = GW_PUSH(P->faces, P->n_faces, P->cap_faces);
         *F = (face){.file = file, .map = map};
-        const char *why = NULL;
-        if (!open_face(P, F))
-            why = "cannot read the subset of the font %s";
-        else if (has_table(F->ft, FT_MAKE_TAG('C', 'F', 'F', '2')))
-            why = "the font %s has CFF2 outlines (a variable font), which a PDF cannot embed: use "
-                  "a static instance of it";
-        if (why) {
+        if (!open_face(P, F)) {
             if (!P->failed)
-                gw_error(P->ctx, (gw_pos){P->name, 0}, why, path);
+                gw_error(P->ctx, (gw_pos){P->name, 0}, "cannot read the subset of the font %s",
+                         path);
             P->failed = true;
             drop_face(F);
             P->n_faces--;

@@ -16,6 +16,7 @@ typedef struct subset {
     hb_subset_plan_t *plan; /* holds the map of glyph ids into the subset */
     char *postscript;       /* the face's names, for embedding */
     int weight;
+    bool variable; /* CFF2 outlines: not cut, not embedded */
 } subset;
 
 struct gw_subsets {
@@ -69,7 +70,7 @@ static size_t face_slot(gw_subsets *s, const gw_font *font)
     for (size_t i = 0; i < s->n; i++)
         if (s->v[i].index == index && strcmp(s->v[i].file, file) == 0)
             return i;
-    s->v[s->n] = (subset){file, index, NULL, NULL, NULL, 0};
+    s->v[s->n] = (subset){.file = file, .index = index};
     return s->n++;
 }
 
@@ -123,6 +124,13 @@ static void cut_one(void *data, size_t i)
         return;
     hb_face_t *face = hb_face_create(blob, (unsigned)v->index);
     hb_blob_destroy(blob);
+    hb_blob_t *cff2 = hb_face_reference_table(face, HB_TAG('C', 'F', 'F', '2'));
+    v->variable = hb_blob_get_length(cff2) > 0;
+    hb_blob_destroy(cff2);
+    if (v->variable) {
+        hb_face_destroy(face);
+        return;
+    }
     read_names(v, face);
     if (!job->chars[i] && has_cff(face)) {
         hb_face_t *tables =
@@ -202,6 +210,16 @@ unsigned gw_subsets_glyph(const void *map, unsigned glyph)
         return glyph;
     hb_codepoint_t g = hb_map_get(map, glyph);
     return g == HB_MAP_VALUE_INVALID ? 0 : g;
+}
+
+bool gw_subsets_variable(const gw_subsets *s, const gw_font *font)
+{
+    int index = 0;
+    const char *file = gw_font_file(font, &index);
+    for (size_t i = 0; s && i < s->n; i++)
+        if (s->v[i].index == index && strcmp(s->v[i].file, file) == 0)
+            return s->v[i].variable;
+    return false;
 }
 
 bool gw_subsets_file(const gw_subsets *s, const gw_font *font, gw_face_file *out, const void **map)

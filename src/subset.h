@@ -28,4 +28,11 @@ bool gw_subsets_file(const gw_subsets *subsets, const gw_font *font, gw_face_fil
                      const void **map);
 unsigned gw_subsets_glyph(const void *map, unsigned glyph);
 
+/* Whether font's face has CFF2 outlines (a variable font): PDF and OFD readers draw no text
+ * from it, so it is not cut, and the backends refuse it with this message (%s: the file). */
+bool gw_subsets_variable(const gw_subsets *subsets, const gw_font *font);
+#define GW_VARIABLE_FONT_ERROR                                                                     \
+    "the font %s has CFF2 outlines (a variable font), which cannot be embedded: use a static "     \
+    "instance of it"
+
 #endif

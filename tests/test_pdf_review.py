@@ -823,3 +823,16 @@ def test_a_second_reader_takes_every_sample():
             if r.returncode or 'No syntax or stream encoding errors' not in r.stdout:
                 errors.append('qpdf %s: %s' % (os.path.basename(src), (r.stdout + r.stderr)[-300:]))
     assert not errors, '\n'.join(errors)
+
+
+def test_a_cff2_face_is_refused_for_the_ofd_too():
+    # OFD readers draw no text from CFF2 outlines either: the same refusal, nothing written.
+    d = os.path.join(tmpdir(), 'fonts')
+    os.makedirs(d)
+    otf_font(os.path.join(d, 'c2.otf'), 'ReviewCffTwo', '一二三abc', 'cff2')
+    src = os.path.join(tmpdir(), 'l.xml')
+    with open(src, 'w', encoding='utf-8') as f:
+        f.write(layout('<para>一二三abc</para>', faces=(('body', 'ReviewCffTwo'),)))
+    out = os.path.join(tmpdir(), 'l.ofd')
+    r = gw('render', src, '-f', 'ofd', '-o', out, '--font-dir', d)
+    assert r.returncode != 0 and 'CFF2' in r.stderr and not os.path.exists(out), r.stderr
