@@ -499,17 +499,23 @@ def test_a_name_keyed_cff_face_reads_back():
     assert pdftotext(out).split() == ['abc', 'defgh'], pdftotext(out)
 
 
-def test_a_cff2_face_is_refused_or_embedded_readably():
-    # Found in review: a face with CFF2 outlines (variable OpenType faces, e.g. the Noto/Source Han CJK VF
-    # fonts) has no 'CFF ' table, so it is taken for TrueType: the OpenType file goes in as
-    # /FontFile2 of a CIDFontType2. poppler says "Embedded font file may be invalid",
-    # Ghostscript draws nothing, and gongwen exits 0. It should stop with a message (or convert).
+def cff2_layout():
+    """(a layout set in a face with CFF2 outlines, the folder of that face)."""
     d = os.path.join(tmpdir(), 'fonts')
     os.makedirs(d)
     otf_font(os.path.join(d, 'c2.otf'), 'ReviewCffTwo', '一二三abc', 'cff2')
     src = os.path.join(tmpdir(), 'l.xml')
     with open(src, 'w', encoding='utf-8') as f:
         f.write(layout('<para>一二三abc</para>', faces=(('body', 'ReviewCffTwo'),)))
+    return src, d
+
+
+def test_a_cff2_face_is_refused_or_embedded_readably():
+    # Found in review: a face with CFF2 outlines (variable OpenType faces, e.g. the Noto/Source Han CJK VF
+    # fonts) has no 'CFF ' table, so it is taken for TrueType: the OpenType file goes in as
+    # /FontFile2 of a CIDFontType2. poppler says "Embedded font file may be invalid",
+    # Ghostscript draws nothing, and gongwen exits 0. It should stop with a message (or convert).
+    src, d = cff2_layout()
     out = os.path.join(tmpdir(), 'l.pdf')
     r = gw('render', src, '-o', out, '--font-dir', d)
     if r.returncode != 0:
@@ -827,12 +833,7 @@ def test_a_second_reader_takes_every_sample():
 
 def test_a_cff2_face_is_refused_for_the_ofd_too():
     # OFD readers draw no text from CFF2 outlines either: the same refusal, nothing written.
-    d = os.path.join(tmpdir(), 'fonts')
-    os.makedirs(d)
-    otf_font(os.path.join(d, 'c2.otf'), 'ReviewCffTwo', '一二三abc', 'cff2')
-    src = os.path.join(tmpdir(), 'l.xml')
-    with open(src, 'w', encoding='utf-8') as f:
-        f.write(layout('<para>一二三abc</para>', faces=(('body', 'ReviewCffTwo'),)))
+    src, d = cff2_layout()
     out = os.path.join(tmpdir(), 'l.ofd')
     r = gw('render', src, '-f', 'ofd', '-o', out, '--font-dir', d)
     assert r.returncode != 0 and 'CFF2' in r.stderr and not os.path.exists(out), r.stderr
