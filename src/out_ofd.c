@@ -705,8 +705,7 @@ static void write_fonts(ofd *o)
         if (o->font_id[f])
             continue;
         unsigned id = o->font_id[f] = o->next_id++;
-        /* A CFF font file starts "OTTO", a TrueType one does not. */
-        const char *ext = ff.len >= 4 && memcmp(ff.data, "OTTO", 4) == 0 ? "otf" : "ttf";
+        const char *ext = ff.cff ? "otf" : "ttf";
         char *file = gw_xasprintf("font_%u.%s", id, ext);
         char *path = gw_xasprintf("Doc_0/Res/%s", file);
         add_part(o, path, memdup(ff.data, ff.len), ff.len, false);

@@ -321,12 +321,6 @@ static void text_string(gw_buf *b, const char *utf8)
 
 /* --- fonts ------------------------------------------------------------------------------ */
 
-static bool has_table(FT_Face ft, FT_ULong tag)
-{
-    FT_ULong len = 0;
-    return FT_Load_Sfnt_Table(ft, tag, 0, NULL, &len) == 0 && len > 0;
-}
-
 static bool open_face(pdf *P, face *F)
 {
     if (!P->freetype || FT_New_Memory_Face(P->freetype, (const FT_Byte *)F->file.data,
@@ -334,7 +328,7 @@ static bool open_face(pdf *P, face *F)
         F->ft = NULL;
         return false;
     }
-    F->cff = has_table(F->ft, FT_MAKE_TAG('C', 'F', 'F', ' '));
+    F->cff = F->file.cff;
     F->n = (unsigned)F->ft->num_glyphs;
     F->cid = gw_xcalloc(F->n, sizeof *F->cid);
     F->used = gw_xcalloc(F->n, sizeof *F->used);

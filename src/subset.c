@@ -17,6 +17,7 @@ typedef struct subset {
     char *postscript;       /* the face's names, for embedding */
     int weight;
     bool variable; /* CFF2 outlines: not cut, not embedded */
+    bool cff;      /* PostScript outlines, else TrueType */
 } subset;
 
 struct gw_subsets {
@@ -105,11 +106,11 @@ static hb_blob_t *table_for_glyphs(hb_face_t *face, hb_tag_t tag, void *user_dat
     return hb_face_reference_table(user_data, tag);
 }
 
-static bool has_cff(hb_face_t *face)
+static bool has_table(hb_face_t *face, hb_tag_t tag)
 {
-    hb_blob_t *cff = hb_face_reference_table(face, HB_TAG('C', 'F', 'F', ' '));
-    bool has = hb_blob_get_length(cff) > 0;
-    hb_blob_destroy(cff);
+    hb_blob_t *table = hb_face_reference_table(face, tag);
+    bool has = hb_blob_get_length(table) > 0;
+    hb_blob_destroy(table);
     return has;
 }
 
@@ -124,15 +125,14 @@ static void cut_one(void *data, size_t i)
         return;
     hb_face_t *face = hb_face_create(blob, (unsigned)v->index);
     hb_blob_destroy(blob);
-    hb_blob_t *cff2 = hb_face_reference_table(face, HB_TAG('C', 'F', 'F', '2'));
-    v->variable = hb_blob_get_length(cff2) > 0;
-    hb_blob_destroy(cff2);
+    v->variable = has_table(face, HB_TAG('C', 'F', 'F', '2'));
+    v->cff = has_table(face, HB_TAG('C', 'F', 'F', ' '));
     if (v->variable) {
         hb_face_destroy(face);
         return;
     }
     read_names(v, face);
-    if (!job->chars[i] && has_cff(face)) {
+    if (!job->chars[i] && v->cff) {
         hb_face_t *tables =
             hb_face_create_for_tables(table_for_glyphs, face, (hb_destroy_func_t)hb_face_destroy);
         hb_face_set_upem(tables, hb_face_get_upem(face));
@@ -235,6 +235,7 @@ bool gw_subsets_file(const gw_subsets *s, const gw_font *font, gw_face_file *out
             out->len = len;
             out->postscript = v->postscript;
             out->weight = v->weight;
+            out->cff = v->cff;
             *map = hb_subset_plan_old_to_new_glyph_mapping(v->plan);
             return true;
         }

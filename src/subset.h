@@ -20,6 +20,7 @@ typedef struct gw_face_file {
     size_t len;
     const char *postscript; /* the face's PostScript name, "" when it has none */
     int weight;             /* 100 … 900 */
+    bool cff;               /* PostScript outlines (a CFF table), else TrueType (glyf) */
 } gw_face_file;
 
 /* The subset of font's face and in *map how glyph ids translate into it (pass it to
